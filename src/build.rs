@@ -1,0 +1,495 @@
+//! The whole pipeline: load -> resolve -> render -> write.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::{Profile, SiteConfig};
+use crate::diagnostics::{self, Diagnostic};
+use crate::load;
+use crate::model::Kind;
+use crate::render::context::{Views, csv_path, data_json_path};
+use crate::render::markdown::Linker;
+use crate::render::pages::{RenderedBody, Renderer, title_case};
+use crate::render::templates::Templates;
+use crate::render::urls::Urls;
+use crate::resolve::{self, Selection, Site};
+use crate::write::{self, OutputError, Sink, data, feeds};
+
+/// What a build is asked to do, beyond `site.yaml`.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site root (holds `site.yaml`).
+    pub root: PathBuf,
+    /// Overrides `output_dir` (an explicit choice: may lie outside the root).
+    pub output_dir: Option<PathBuf>,
+    /// Overrides `base_url`.
+    pub base_url: Option<String>,
+    /// Overrides `profile`.
+    pub profile: Option<Profile>,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Overrides `relative_urls`.
+    pub relative_urls: Option<bool>,
+    /// The date to treat as today (default: the real one), for staleness.
+    pub today: Option<jiff::civil::Date>,
+    /// HTML inserted before `</body>` of every page (the live-reload script of `serve`).
+    pub inject: Option<String>,
+}
+
+/// What a successful build or check did.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Pages rendered (HTML files).
+    pub pages: usize,
+    /// Warnings.
+    pub warnings: Vec<Diagnostic>,
+    /// Where the output is (none for `check`).
+    pub output: Option<PathBuf>,
+    /// How long it took.
+    pub elapsed: Duration,
+}
+
+/// Why a build failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Problems in the content, templates or configuration, each with its location.
+    #[error("{} error(s)", .0.iter().filter(|d| d.is_error()).count())]
+    Content(Vec<Diagnostic>),
+    /// The output could not be written.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// Builds the site into its output folder. On any error the previous output is left as it was.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
+    run(options, true)
+}
+
+/// Runs every check a build runs, rendering everything but writing nothing.
+pub fn check(options: &BuildOptions) -> Result<BuildReport, Error> {
+    run(options, false)
+}
+
+/// Reads `site.yaml` and applies the options' overrides.
+pub fn configure(options: &BuildOptions) -> Result<SiteConfig, Error> {
+    let mut config = SiteConfig::load(&options.root).map_err(Error::Content)?;
+    if let Some(url) = &options.base_url {
+        config.base_url = url.clone();
+    }
+    if let Some(profile) = options.profile {
+        config.profile = profile;
+    }
+    if let Some(relative) = options.relative_urls {
+        config.relative_urls = relative;
+    }
+    Ok(config)
+}
+
+/// The output folder of a build.
+pub fn output_dir(options: &BuildOptions, config: &SiteConfig) -> PathBuf {
+    match &options.output_dir {
+        Some(dir) => dir.clone(),
+        None => options.root.join(&config.output_dir),
+    }
+}
+
+fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
+    let started = Instant::now();
+    let root = &options.root;
+    let config = configure(options)?;
+    let output = output_dir(options, &config);
+    if write {
+        write::output::check_output(root, &output, options.output_dir.is_some())?;
+    }
+    let today = options.today.unwrap_or_else(|| jiff::Zoned::now().date());
+    let mut problems = Vec::new();
+
+    let (loaded, templates) =
+        rayon::join(|| load::load(root), || Templates::load(root, &config.theme));
+    problems.extend(loaded.diagnostics);
+    let templates = match templates {
+        Ok(t) => Some(t),
+        Err(mut e) => {
+            problems.append(&mut e);
+            None
+        }
+    };
+    let selection = Selection {
+        profile: config.profile,
+        drafts: options.drafts,
+    };
+    let mut site = match resolve::resolve(config, loaded.pages, loaded.failed, selection, today) {
+        Ok((site, warnings)) => {
+            problems.extend(warnings);
+            site
+        }
+        Err(mut e) => {
+            problems.append(&mut e);
+            return Err(fail(problems));
+        }
+    };
+    let Some(templates) = templates else {
+        return Err(fail(problems));
+    };
+    let urls = Urls {
+        base: site.config.base_url(),
+        relative: site.config.relative_urls,
+    };
+
+    // Markdown bodies (and the links they make), in parallel.
+    let bodies: Vec<Result<RenderedBody, Vec<Diagnostic>>> = {
+        let renderer = renderer(&site, &urls, &templates);
+        let linker = Linker::new(&site, &urls);
+        (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| renderer.body(i, &linker))
+            .collect()
+    };
+    let mut rendered = Vec::with_capacity(bodies.len());
+    for body in bodies {
+        match body {
+            Ok(b) => rendered.push(b),
+            Err(mut e) => {
+                problems.append(&mut e);
+                rendered.push(RenderedBody::default());
+            }
+        }
+    }
+    if problems.iter().any(Diagnostic::is_error) {
+        return Err(fail(problems));
+    }
+    let links: Vec<Vec<usize>> = rendered.iter().map(|b| b.links.clone()).collect();
+    resolve::add_backlinks(&mut site, &links);
+    let mut country_backlinks: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+    for (i, body) in rendered.iter().enumerate() {
+        for code in &body.countries {
+            resolve::countries::ensure(&mut site.graph.countries, code);
+            country_backlinks.entry(code.clone()).or_default().push(i);
+        }
+    }
+    resolve::ensure_countries_section(&mut site);
+    for page in &mut site.pages {
+        page.body = String::new();
+    }
+
+    let sink = if write {
+        Sink::staging(&output)?
+    } else {
+        Sink::Discard
+    };
+    let result = write_site(
+        &site,
+        &urls,
+        &templates,
+        &rendered,
+        &country_backlinks,
+        &sink,
+        options,
+        today,
+    );
+    match result {
+        Ok(pages) => {
+            problems.retain(|d| !d.is_error());
+            diagnostics::sort(&mut problems);
+            let output = sink.commit()?;
+            Ok(BuildReport {
+                pages,
+                warnings: problems,
+                output,
+                elapsed: started.elapsed(),
+            })
+        }
+        Err(e) => {
+            sink.abandon();
+            match e {
+                Error::Content(mut more) => {
+                    problems.append(&mut more);
+                    Err(fail(problems))
+                }
+                other => Err(other),
+            }
+        }
+    }
+}
+
+fn fail(mut problems: Vec<Diagnostic>) -> Error {
+    diagnostics::sort(&mut problems);
+    Error::Content(problems)
+}
+
+fn renderer<'a>(site: &'a Site, urls: &'a Urls, templates: &'a Templates) -> Renderer<'a> {
+    let nav: Vec<NavItem> = site
+        .sections
+        .iter()
+        .map(|s| NavItem {
+            title: s
+                .index
+                .and_then(|i| site.pages[i].meta.title.clone())
+                .unwrap_or_else(|| title_case(&s.name)),
+            path: urls.page(&format!("{}/", s.name)).into_owned(),
+        })
+        .chain(
+            site.pages
+                .iter()
+                .filter(|p| p.kind == Kind::Page && p.section.is_empty())
+                .map(|p| NavItem {
+                    title: p.title().to_string(),
+                    path: urls.page(&p.path).into_owned(),
+                }),
+        )
+        .collect();
+    let value = SiteValue {
+        title: &site.config.title,
+        description: site.config.description.as_deref(),
+        base_url: urls.base.clone(),
+        language: &site.config.language,
+        profile: site.profile.as_str(),
+        extra: &site.config.extra,
+        nav,
+        generated: site.today.to_string(),
+        as_of: site.latest_as_of().map(|d| d.to_string()),
+        search_path: urls.page("search/").into_owned(),
+        feed_path: "atom.xml",
+    };
+    Renderer {
+        views: Views { site, urls },
+        templates,
+        site_value: tera::Value::from_serializable(&value),
+    }
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    title: String,
+    path: String,
+}
+
+#[derive(Serialize)]
+struct SiteValue<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    base_url: String,
+    language: &'a str,
+    profile: &'static str,
+    extra: &'a serde_yaml::Mapping,
+    nav: Vec<NavItem>,
+    generated: String,
+    as_of: Option<String>,
+    search_path: String,
+    feed_path: &'static str,
+}
+
+/// Collects the first error of parallel work.
+struct Errors(Mutex<Vec<Diagnostic>>);
+
+impl Errors {
+    fn push(&self, d: Diagnostic) {
+        self.0.lock().expect("error list").push(d);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_site(
+    site: &Site,
+    urls: &Urls,
+    templates: &Templates,
+    bodies: &[RenderedBody],
+    country_backlinks: &std::collections::BTreeMap<String, Vec<usize>>,
+    sink: &Sink,
+    options: &BuildOptions,
+    today: jiff::civil::Date,
+) -> Result<usize, Error> {
+    let renderer = renderer(site, urls, templates);
+    let views = &renderer.views;
+    let errors = Errors(Mutex::new(Vec::new()));
+    let io_error: Mutex<Option<OutputError>> = Mutex::new(None);
+    let put = |rel: &str, bytes: &[u8]| {
+        if let Err(e) = sink.write(rel, bytes) {
+            io_error.lock().expect("io error").get_or_insert(e);
+        }
+    };
+    let inject = |mut html: String| -> String {
+        if let Some(script) = &options.inject {
+            match html.rfind("</body>") {
+                Some(at) => html.insert_str(at, script),
+                None => html.push_str(script),
+            }
+        }
+        html
+    };
+    let page_html = |result: Result<String, Diagnostic>, rel: &str| match result {
+        Ok(html) => put(rel, inject(html).as_bytes()),
+        Err(d) => errors.push(d),
+    };
+
+    // Content pages, with their data exports.
+    (0..site.pages.len()).into_par_iter().for_each(|i| {
+        let page = &site.pages[i];
+        match page.kind {
+            Kind::Home | Kind::Section | Kind::Country => return,
+            _ => {}
+        }
+        page_html(renderer.page(i, &bodies[i]), &write::index_file(&page.path));
+        if matches!(page.kind, Kind::Mineral | Kind::Company) {
+            match serde_json::to_vec_pretty(&data::page_export(site, views, i)) {
+                Ok(json) => put(&data_json_path(&page.path), &json),
+                Err(e) => errors.push(Diagnostic::error(
+                    &page.file,
+                    0,
+                    0,
+                    format!("cannot export data.json: {e}"),
+                )),
+            }
+        }
+        for (t, table) in page.meta.production.iter().flatten().enumerate() {
+            if page.kind != Kind::Mineral {
+                break;
+            }
+            match data::table_csv(site, views, i, t) {
+                Ok(csv) => put(&csv_path(page, table.stage.as_str(), table.year), &csv),
+                Err(e) => errors.push(Diagnostic::error(
+                    &page.file,
+                    0,
+                    0,
+                    format!("cannot export CSV: {e}"),
+                )),
+            }
+        }
+    });
+    // Country pages.
+    let countries: Vec<&resolve::Country> = site.graph.countries.values().collect();
+    countries.par_iter().for_each(|country| {
+        let path = format!("countries/{}/", country.code.to_ascii_lowercase());
+        let backlinks = country_backlinks
+            .get(&country.code)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        page_html(
+            renderer.country(country, bodies, backlinks),
+            &write::index_file(&path),
+        );
+        match serde_json::to_vec_pretty(&data::country_export(site, views, country)) {
+            Ok(json) => put(&data_json_path(&path), &json),
+            Err(e) => errors.push(Diagnostic::error(
+                "countries",
+                0,
+                0,
+                format!("cannot export data.json: {e}"),
+            )),
+        }
+    });
+    // Sections, home, 404.
+    site.sections.par_iter().for_each(|section| {
+        page_html(
+            renderer.section(section, bodies),
+            &write::index_file(&format!("{}/", section.name)),
+        );
+    });
+    page_html(renderer.home(bodies), "index.html");
+    page_html(renderer.not_found(), "404.html");
+
+    // Site-wide files.
+    let generated = today.to_string();
+    match serde_json::to_vec(&data::portal(site, views, &generated)) {
+        Ok(json) => put("data/portal.json", &json),
+        Err(e) => errors.push(Diagnostic::error(
+            "data/portal.json",
+            0,
+            0,
+            format!("cannot export: {e}"),
+        )),
+    }
+    put("atom.xml", feeds::atom(site, urls, &generated).as_bytes());
+    let mut paths: Vec<(String, Option<String>)> = vec![(String::new(), None)];
+    paths.extend(site.sections.iter().map(|s| (format!("{}/", s.name), None)));
+    paths.extend(
+        site.pages
+            .iter()
+            .filter(|p| !matches!(p.kind, Kind::Home | Kind::Section | Kind::Country))
+            .map(|p| {
+                (
+                    p.path.clone(),
+                    p.meta.updated.or(p.meta.date).map(|d| d.to_string()),
+                )
+            }),
+    );
+    paths.extend(
+        site.graph
+            .countries
+            .keys()
+            .map(|c| (format!("countries/{}/", c.to_ascii_lowercase()), None)),
+    );
+    put("sitemap.xml", feeds::sitemap(&paths, urls).as_bytes());
+    put("robots.txt", feeds::robots(urls).as_bytes());
+    put(".nojekyll", b"");
+    if let Some(cname) = &site.config.cname {
+        put("CNAME", format!("{}\n", cname.trim()).as_bytes());
+    }
+    for (rel, bytes) in &templates.theme_static {
+        put(rel, bytes);
+    }
+    copy_static(&options.root, sink, &errors, &io_error);
+
+    if let Some(e) = io_error.into_inner().expect("io error") {
+        return Err(Error::Output(e));
+    }
+    let errors = errors.0.into_inner().expect("errors");
+    if !errors.is_empty() {
+        return Err(Error::Content(errors));
+    }
+    let pages = site
+        .pages
+        .iter()
+        .filter(|p| !matches!(p.kind, Kind::Home | Kind::Section | Kind::Country))
+        .count()
+        + site.graph.countries.len()
+        + site.sections.len()
+        + 2;
+    Ok(pages)
+}
+
+/// Copies the site's `static/` folder as it is (after the theme's, so it wins).
+fn copy_static(root: &Path, sink: &Sink, errors: &Errors, io_error: &Mutex<Option<OutputError>>) {
+    let dir = root.join("static");
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(&dir).follow_links(false).into_iter() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                errors.push(
+                    Diagnostic::error("static", 0, 0, format!("cannot copy: {e}"))
+                        .with_hint("check permissions and symbolic links under static/"),
+                );
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(&dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => {
+                if let Err(e) = sink.write(&rel, &bytes) {
+                    io_error.lock().expect("io error").get_or_insert(e);
+                }
+            }
+            Err(e) => errors.push(Diagnostic::error(
+                Path::new("static").join(&rel),
+                0,
+                0,
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
+}

@@ -1,0 +1,359 @@
+//! Stage 1, **load**: walk `content/`, split each file into front matter and body, and parse
+//! the front matter into typed [`Page`]s. Files are read and parsed in parallel.
+
+pub mod split;
+pub mod walk;
+pub mod yaml;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{self, Diagnostic};
+use crate::model::{FrontMatter, Kind, Page};
+use split::SplitError;
+use yaml::Seg;
+
+/// Everything the load stage produced.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Pages that parsed, in path order.
+    pub pages: Vec<Page>,
+    /// Problems found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Ids of files that failed to parse, so later stages do not also call them unknown.
+    pub failed: Vec<(String, PathBuf)>,
+}
+
+/// Loads every content file under `root`.
+pub fn load(root: &Path) -> Loaded {
+    let (files, mut diagnostics) = walk::content_files(root);
+    let results: Vec<Result<Page, Vec<Diagnostic>>> =
+        files.par_iter().map(|file| load_file(root, file)).collect();
+    let mut pages = Vec::with_capacity(results.len());
+    let mut failed = Vec::new();
+    for (result, file) in results.into_iter().zip(&files) {
+        match result {
+            Ok(page) => pages.push(page),
+            Err(mut errors) => {
+                diagnostics.append(&mut errors);
+                let stem = file
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().to_lowercase())
+                    .unwrap_or_default();
+                failed.push((stem, file.clone()));
+            }
+        }
+    }
+    check_unique(&pages, &mut diagnostics);
+    Loaded {
+        pages,
+        diagnostics,
+        failed,
+    }
+}
+
+/// Reads and parses one file (`file` is relative to `root`).
+pub fn load_file(root: &Path, file: &Path) -> Result<Page, Vec<Diagnostic>> {
+    let bytes = std::fs::read(root.join(file))
+        .map_err(|e| vec![Diagnostic::error(file, 0, 0, format!("cannot read: {e}"))])?;
+    let text = decode(file, bytes).map_err(|d| vec![d])?;
+    parse_page(file, &text)
+}
+
+/// Decodes a file's bytes as UTF-8 (with or without BOM), with LF line ends.
+pub fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let (line, column) = diagnostics::line_col(std::str::from_utf8(&bytes[..valid]).unwrap_or(""), valid);
+        Diagnostic::error(file, line, column, "the file is not valid UTF-8").with_hint("save it as UTF-8 (text pasted from PDFs and spreadsheets is often Latin-1 or Windows-1252)")
+    })?;
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    })
+}
+
+/// Parses a file's text into a page.
+pub fn parse_page(file: &Path, text: &str) -> Result<Page, Vec<Diagnostic>> {
+    let parts = split::split(text).map_err(|e| {
+        let (message, hint, line) = match e {
+            SplitError::Empty => (
+                "the file is empty",
+                "start it with front matter: a line `---`, `title: ...`, and a line `---`",
+                1,
+            ),
+            SplitError::NoFrontMatter => (
+                "the file does not start with front matter",
+                "put a line `---` first, then YAML fields such as `title: ...`, then a line `---`",
+                1,
+            ),
+            SplitError::Unterminated => (
+                "the front matter is not closed",
+                "add a line `---` after the last front-matter field",
+                1,
+            ),
+        };
+        vec![Diagnostic::error(file, line, 1, message).with_hint(hint)]
+    })?;
+    let (section, stem, depth) = place(file);
+    let is_index = stem == "_index";
+    let folder_kind = if is_index {
+        if section.is_empty() {
+            Kind::Home
+        } else {
+            Kind::Section
+        }
+    } else if depth == 0 {
+        Kind::Page
+    } else {
+        Kind::from_folder(&section)
+    };
+    let meta: FrontMatter = if parts.yaml.trim().is_empty() {
+        FrontMatter::default()
+    } else {
+        yaml::parse(
+            parts.yaml,
+            file,
+            parts.yaml_line - 1,
+            &folder_kind.fields().collect::<Vec<_>>(),
+        )
+        .map_err(|d| vec![d])?
+    };
+    let mut errors = Vec::new();
+    let at = |path: &[Seg<'_>]| {
+        yaml::locate_key(parts.yaml, path).map_or((1, 1), |(l, c)| (l + parts.yaml_line - 1, c))
+    };
+    let kind = match (&meta.kind, folder_kind) {
+        (Some(name), Kind::Mineral | Kind::Company | Kind::Brief | Kind::Country | Kind::Page) => {
+            match Kind::from_name(name) {
+                Some(kind) => kind,
+                None => {
+                    let (line, col) = yaml::locate(parts.yaml, &[Seg::Key("kind")])
+                        .map_or((1, 1), |(l, c)| (l + parts.yaml_line - 1, c));
+                    let hint = match diagnostics::nearest(name, Kind::NAMES.iter().copied()) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => format!("kinds are: {}", Kind::NAMES.join(", ")),
+                    };
+                    errors.push(
+                        Diagnostic::error(file, line, col, format!("unknown kind `{name}`"))
+                            .with_hint(hint),
+                    );
+                    folder_kind
+                }
+            }
+        }
+        (Some(_), _) => {
+            let (line, col) = at(&[Seg::Key("kind")]);
+            errors.push(
+                Diagnostic::error(
+                    file,
+                    line,
+                    col,
+                    "`kind` cannot be set on an `_index.md` file",
+                )
+                .with_hint("remove it: an _index.md describes its section"),
+            );
+            folder_kind
+        }
+        (None, kind) => kind,
+    };
+    for field in meta.fields_set() {
+        if !kind.accepts(field) {
+            let (line, col) = at(&[Seg::Key(field)]);
+            let known: Vec<&str> = kind.fields().collect();
+            let hint = match diagnostics::nearest(field, known.iter().copied()) {
+                Some(near) if near != field => {
+                    format!("did you mean `{near}`? Free-form data belongs under `extra:`")
+                }
+                _ => format!(
+                    "a {kind} takes: {}; free-form data belongs under `extra:`",
+                    known.join(", ")
+                ),
+            };
+            errors.push(
+                Diagnostic::error(
+                    file,
+                    line,
+                    col,
+                    format!("`{field}` is not a field of a {kind}"),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
+    let needs_title = matches!(
+        kind,
+        Kind::Mineral | Kind::Company | Kind::Brief | Kind::Page
+    );
+    if needs_title && meta.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        errors.push(
+            Diagnostic::error(file, 1, 1, format!("a {kind} needs a `title`"))
+                .with_hint("add `title: ...` to the front matter"),
+        );
+    }
+    if kind == Kind::Brief && meta.date.is_none() {
+        errors.push(
+            Diagnostic::error(file, 1, 1, "a brief needs a `date`")
+                .with_hint("add `date: YYYY-MM-DD`: briefs are ordered and fed by date"),
+        );
+    }
+    let id = if is_index {
+        format!("_index/{section}")
+    } else {
+        stem.to_lowercase()
+    };
+    if !is_index {
+        if let Err(why) = check_id(&id) {
+            errors.push(
+                Diagnostic::error(file, 0, 0, why)
+                    .with_hint("rename the file: ids are lower-case letters, digits, `-` and `_`"),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let path = match kind {
+        Kind::Home => String::new(),
+        Kind::Section => format!("{section}/"),
+        Kind::Country => format!("countries/{id}/"),
+        _ if section.is_empty() => format!("{id}/"),
+        _ => format!("{section}/{id}/"),
+    };
+    Ok(Page {
+        id,
+        kind,
+        file: file.to_path_buf(),
+        path,
+        section,
+        meta,
+        yaml: parts.yaml.to_string(),
+        yaml_line: parts.yaml_line,
+        body: parts.body.to_string(),
+        body_line: parts.body_line,
+    })
+}
+
+/// The top folder under `content/`, the file stem, and how deep the file sits below `content/`.
+fn place(file: &Path) -> (String, String, usize) {
+    let parts: Vec<String> = file
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    // parts[0] is "content".
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let depth = parts.len().saturating_sub(2);
+    let section = if depth == 0 {
+        String::new()
+    } else {
+        parts[1].clone()
+    };
+    (section, stem, depth)
+}
+
+/// Names that cannot be ids: they would collide with output files or leave their folder.
+const RESERVED: &[&str] = &[
+    "index", "data", "search", "print", "static", "con", "nul", "aux", "prn",
+];
+
+/// Checks that `id` is safe as a URL segment and a folder name.
+pub fn check_id(id: &str) -> Result<(), String> {
+    let ok = !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && !id.starts_with('-');
+    if !ok {
+        return Err(format!("`{id}` cannot be an id"));
+    }
+    if RESERVED.contains(&id) {
+        return Err(format!("`{id}` is a reserved name and cannot be an id"));
+    }
+    Ok(())
+}
+
+/// Reports ids used by more than one file.
+fn check_unique(pages: &[Page], diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, &PathBuf> = HashMap::with_capacity(pages.len());
+    for page in pages {
+        if let Some(first) = seen.insert(&page.id, &page.file) {
+            diagnostics.push(
+                Diagnostic::error(&page.file, 0, 0, format!("the id `{}` is also used by {}", page.id, first.display()))
+                    .with_hint("ids are unique across the whole site, since a wiki link names an id alone: rename one file"),
+            );
+            seen.insert(&page.id, first);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(file: &str, text: &str) -> Result<Page, Vec<Diagnostic>> {
+        parse_page(Path::new(file), text)
+    }
+
+    #[test]
+    fn kind_comes_from_the_folder_and_can_be_overridden() {
+        let p = parse(
+            "content/minerals/sub/gallium.md",
+            "---\ntitle: Gallium\n---\n",
+        )
+        .unwrap();
+        assert_eq!(
+            (p.kind, p.id.as_str(), p.path.as_str()),
+            (Kind::Mineral, "gallium", "minerals/gallium/")
+        );
+        let p = parse(
+            "content/notes/x.md",
+            "---\ntitle: X\nkind: brief\ndate: 2025-01-01\n---\n",
+        )
+        .unwrap();
+        assert_eq!(p.kind, Kind::Brief);
+        let p = parse("content/about.md", "---\ntitle: About\n---\n").unwrap();
+        assert_eq!((p.kind, p.path.as_str()), (Kind::Page, "about/"));
+        let p = parse("content/_index.md", "---\n---\n").unwrap();
+        assert_eq!((p.kind, p.path.as_str()), (Kind::Home, ""));
+    }
+
+    #[test]
+    fn fields_of_another_kind_are_errors_with_a_location() {
+        let errs = parse(
+            "content/minerals/x.md",
+            "---\ntitle: X\nfacilities: []\n---\n",
+        )
+        .unwrap_err();
+        assert_eq!(errs[0].message, "`facilities` is not a field of a mineral");
+        assert_eq!((errs[0].line, errs[0].column), (3, 1));
+    }
+
+    #[test]
+    fn unknown_kind_is_an_error() {
+        let errs = parse("content/x.md", "---\ntitle: X\nkind: minerl\n---\n").unwrap_err();
+        assert_eq!(errs[0].message, "unknown kind `minerl`");
+        assert_eq!((errs[0].line, errs[0].column), (3, 7));
+        assert!(errs[0].hint.as_deref().unwrap().contains("`mineral`"));
+    }
+
+    #[test]
+    fn missing_title_and_bad_ids() {
+        let errs = parse("content/minerals/x.md", "---\nsymbol: X\n---\n").unwrap_err();
+        assert_eq!(errs[0].message, "a mineral needs a `title`");
+        assert!(parse("content/minerals/Bad Name.md", "---\ntitle: X\n---\n").is_err());
+        assert!(check_id("..").is_err());
+        assert!(check_id("data").is_err());
+        assert!(check_id("korea-zinc").is_ok());
+    }
+}

@@ -1,0 +1,179 @@
+//! The `orebrief` command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use orebrief::config::Profile;
+use orebrief::{BuildOptions, Error};
+
+/// A static site generator for critical-minerals briefing portals.
+#[derive(Parser)]
+#[command(name = "orebrief", version, about, long_about = None)]
+struct Cli {
+    /// The site root: the folder holding site.yaml.
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ProfileArg {
+    Public,
+    Internal,
+}
+
+impl From<ProfileArg> for Profile {
+    fn from(p: ProfileArg) -> Profile {
+        match p {
+            ProfileArg::Public => Profile::Public,
+            ProfileArg::Internal => Profile::Internal,
+        }
+    }
+}
+
+#[derive(clap::Args)]
+struct SiteArgs {
+    /// Build for `public` (the default) or the `internal` wiki.
+    #[arg(long, value_enum)]
+    profile: Option<ProfileArg>,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Write every link relative, so the output works from file://.
+    #[arg(long)]
+    relative_urls: bool,
+    /// Override base_url of site.yaml.
+    #[arg(long)]
+    base_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into its output folder (public/ by default).
+    Build {
+        /// Write the output here instead of output_dir of site.yaml.
+        #[arg(long, short)]
+        output_dir: Option<PathBuf>,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Check everything a build checks, writing nothing.
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Create a new site that builds at once.
+    Init {
+        /// The folder to create.
+        dir: PathBuf,
+    },
+    /// Create a new mineral, company or brief from a template.
+    New {
+        /// What to create.
+        #[arg(value_enum)]
+        kind: orebrief::scaffold::NewKind,
+        /// Its id: the file name without .md (lower-case, hyphens).
+        id: String,
+    },
+}
+
+fn options(root: PathBuf, site: &SiteArgs) -> BuildOptions {
+    BuildOptions {
+        root,
+        profile: site.profile.map(Into::into),
+        drafts: site.drafts,
+        relative_urls: site.relative_urls.then_some(true),
+        base_url: site.base_url.clone(),
+        ..BuildOptions::default()
+    }
+}
+
+fn report_error(e: &Error) -> ExitCode {
+    match e {
+        Error::Content(diagnostics) => {
+            for d in diagnostics {
+                eprintln!("{d}");
+            }
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            eprintln!(
+                "\nbuild failed: {errors} error(s); the previous output, if any, is unchanged"
+            );
+            ExitCode::from(1)
+        }
+        Error::Output(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { output_dir, site } => {
+            let mut opts = options(cli.root, &site);
+            opts.output_dir = output_dir;
+            match orebrief::build(&opts) {
+                Ok(report) => {
+                    if !report.warnings.is_empty() {
+                        eprintln!(
+                            "{} warning(s): run `orebrief check` to see them",
+                            report.warnings.len()
+                        );
+                    }
+                    let out = report
+                        .output
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default();
+                    println!(
+                        "built {} pages into {out} in {} ms",
+                        report.pages,
+                        report.elapsed.as_millis()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => report_error(&e),
+            }
+        }
+        Command::Check { site } => match orebrief::check(&options(cli.root, &site)) {
+            Ok(report) => {
+                for w in &report.warnings {
+                    eprintln!("{w}");
+                }
+                println!(
+                    "ok: {} pages, {} warning(s)",
+                    report.pages,
+                    report.warnings.len()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => report_error(&e),
+        },
+        Command::Init { dir } => match orebrief::scaffold::init(&dir) {
+            Ok(()) => {
+                println!(
+                    "created a new site in {}: run `orebrief --root {} build`",
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
+        Command::New { kind, id } => match orebrief::scaffold::new_page(&cli.root, kind, &id) {
+            Ok(path) => {
+                println!("created {}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
+    }
+}

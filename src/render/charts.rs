@@ -1,0 +1,104 @@
+//! Charts as inline SVG, made at build time: horizontal bars of percentage shares. They carry
+//! `<title>` and `<desc>` for screen readers, take their colours from the theme's CSS classes
+//! (`chart-bar`, `chart-bar-top`, `chart-label`, `chart-value`, `chart-axis`), print as they
+//! are, and need no JavaScript.
+
+use std::fmt::Write;
+
+use super::format;
+use super::highlight::escape;
+
+/// One bar: a label and a share in percent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    /// Shown left of the bar.
+    pub label: String,
+    /// Percent, 0-100.
+    pub share: f64,
+}
+
+const WIDTH: f64 = 640.0;
+const LABEL_WIDTH: f64 = 180.0;
+const VALUE_WIDTH: f64 = 64.0;
+const BAR_HEIGHT: f64 = 20.0;
+const GAP: f64 = 8.0;
+
+/// A horizontal bar chart of shares. `id` must be unique on the page; the first bar is drawn
+/// as the top one.
+pub fn share_bars(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
+    let height = (bars.len().max(1) as f64) * (BAR_HEIGHT + GAP) + GAP;
+    let scale = (WIDTH - LABEL_WIDTH - VALUE_WIDTH) / 100.0;
+    let id = escape(id);
+    let mut svg = String::with_capacity(400 + bars.len() * 260);
+    let _ = write!(
+        svg,
+        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" preserveAspectRatio=\"xMinYMin meet\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        escape(title),
+        escape(desc)
+    );
+    let _ = write!(
+        svg,
+        "<line class=\"chart-axis\" x1=\"{LABEL_WIDTH}\" y1=\"0\" x2=\"{LABEL_WIDTH}\" y2=\"{height}\"/>"
+    );
+    for (i, bar) in bars.iter().enumerate() {
+        let y = GAP + i as f64 * (BAR_HEIGHT + GAP);
+        let w = (bar.share.clamp(0.0, 100.0) * scale).max(if bar.share > 0.0 { 1.0 } else { 0.0 });
+        let class = if i == 0 {
+            "chart-bar chart-bar-top"
+        } else {
+            "chart-bar"
+        };
+        let text_y = y + BAR_HEIGHT * 0.72;
+        let _ = write!(
+            svg,
+            "<text class=\"chart-label\" x=\"{lx}\" y=\"{text_y:.1}\" text-anchor=\"end\">{label}</text><rect class=\"{class}\" x=\"{LABEL_WIDTH}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{BAR_HEIGHT}\"/><text class=\"chart-value\" x=\"{vx:.1}\" y=\"{text_y:.1}\">{value}</text>",
+            lx = LABEL_WIDTH - 8.0,
+            label = escape(&truncate(&bar.label, 26)),
+            vx = LABEL_WIDTH + w + 6.0,
+            value = format::percent(bar.share, 1),
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut t: String = text.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_are_accessible_and_escaped() {
+        let svg = share_bars(
+            "g-1",
+            "Gallium <refinery>",
+            "China 98.7%",
+            &[
+                Bar {
+                    label: "China".into(),
+                    share: 98.684,
+                },
+                Bar {
+                    label: "A&B".into(),
+                    share: 1.0,
+                },
+            ],
+        );
+        assert!(svg.starts_with("<svg class=\"chart\""));
+        assert!(svg.contains("<title id=\"g-1-title\">Gallium &lt;refinery&gt;</title>"));
+        assert!(svg.contains("<desc id=\"g-1-desc\">China 98.7%</desc>"));
+        assert!(svg.contains("A&amp;B"));
+        assert!(svg.contains(">98.7%</text>"));
+        assert_eq!(svg.matches("<rect").count(), 2);
+        assert!(svg.contains("chart-bar chart-bar-top"));
+    }
+}

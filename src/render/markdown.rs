@@ -1,0 +1,356 @@
+//! Markdown bodies to HTML with pulldown-cmark: tables, footnotes, strikethrough, task lists,
+//! smart punctuation, heading ids with anchor links, highlighted code, and links by id
+//! (`[[gallium]]`, `[[KR]]`) or by content path (`[text](@/minerals/gallium.md)`).
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
+use serde::Serialize;
+
+use super::highlight;
+use super::shortcodes::{self, Scanned};
+use super::urls::{ROOT_MARK, Urls};
+use crate::resolve::validate::country_name;
+use crate::resolve::{Excluded, Site};
+
+/// An entry of a page's table of contents.
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    /// 1 to 6.
+    pub level: u8,
+    /// The heading's id.
+    pub id: String,
+    /// The heading's text.
+    pub title: String,
+}
+
+/// A problem in a body, at a byte offset of the original body.
+#[derive(Debug, Clone)]
+pub struct BodyError {
+    /// Offset in the original body.
+    pub offset: usize,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub hint: Option<String>,
+}
+
+/// A rendered body.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    /// HTML; links inside the site start with [`ROOT_MARK`]; shortcodes still stand as
+    /// placeholders (see [`Body::calls`]).
+    pub html: String,
+    /// Headings.
+    pub toc: Vec<TocEntry>,
+    /// Pages linked to (indices into the site's pages).
+    pub links: Vec<usize>,
+    /// Country codes linked to.
+    pub countries: Vec<String>,
+    /// The scanned shortcode calls and internal blocks.
+    pub scanned: Scanned,
+    /// Problems.
+    pub errors: Vec<BodyError>,
+}
+
+/// What resolving links needs to know.
+pub struct Linker<'a> {
+    /// The site.
+    pub site: &'a Site,
+    /// Page index by file path (for `@/` links).
+    pub by_file: HashMap<PathBuf, usize>,
+    /// How hrefs are written.
+    pub urls: &'a Urls,
+    /// Whether raw HTML passes through.
+    pub raw_html: bool,
+}
+
+impl<'a> Linker<'a> {
+    /// Prepares link resolution for `site`.
+    pub fn new(site: &'a Site, urls: &'a Urls) -> Linker<'a> {
+        let by_file = site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.file.clone(), i))
+            .collect();
+        Linker {
+            site,
+            by_file,
+            urls,
+            raw_html: site.config.markdown.raw_html,
+        }
+    }
+}
+
+enum Target {
+    Page(usize),
+    Country(String),
+}
+
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS)
+    .union(Options::ENABLE_SMART_PUNCTUATION)
+    .union(Options::ENABLE_HEADING_ATTRIBUTES)
+    .union(Options::ENABLE_WIKILINKS);
+
+/// Renders `body`, resolving its links. `keep_internal` keeps `{% internal() %}` blocks.
+pub fn render(body: &str, linker: &Linker<'_>, keep_internal: bool) -> Body {
+    let scanned = shortcodes::scan(body, keep_internal);
+    let mut out = Body::default();
+    for e in &scanned.errors {
+        out.errors.push(BodyError {
+            offset: e.offset,
+            message: e.message.clone(),
+            hint: None,
+        });
+    }
+    let text = &scanned.text;
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut link_stack: Vec<Option<String>> = Vec::new(); // replacement text for bare wiki links
+    let mut code: Option<(String, String)> = None;
+    let mut seen_links: HashSet<usize> = HashSet::new();
+    for (event, range) in Parser::new_ext(text, OPTIONS).into_offset_iter() {
+        if let Some((lang, buf)) = &mut code {
+            match event {
+                Event::Text(t) => buf.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    events.push(Event::Html(highlight::code_block(buf, lang).into()));
+                    code = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let wiki = matches!(link_type, LinkType::WikiLink { .. });
+                let bare = matches!(link_type, LinkType::WikiLink { has_pothole: false });
+                let internal = wiki || dest_url.starts_with("@/");
+                if !internal {
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                    link_stack.push(None);
+                    continue;
+                }
+                let (target, anchor) = match dest_url.split_once('#') {
+                    Some((t, a)) => (t.to_string(), format!("#{a}")),
+                    None => (dest_url.to_string(), String::new()),
+                };
+                let offset = scanned.map.original(range.start);
+                match resolve_target(&target, wiki, linker) {
+                    Ok(Target::Page(i)) => {
+                        if seen_links.insert(i) {
+                            out.links.push(i);
+                        }
+                        let page = &linker.site.pages[i];
+                        let href = format!("{ROOT_MARK}{}{anchor}", linker.urls.page(&page.path));
+                        link_stack.push(bare.then(|| page.title().to_string()));
+                        events.push(Event::Start(Tag::Link {
+                            link_type: LinkType::Inline,
+                            dest_url: href.into(),
+                            title,
+                            id,
+                        }));
+                    }
+                    Ok(Target::Country(code)) => {
+                        let path = format!("countries/{}/", code.to_ascii_lowercase());
+                        let href = format!("{ROOT_MARK}{}{anchor}", linker.urls.page(&path));
+                        let name = linker
+                            .site
+                            .graph
+                            .countries
+                            .get(&code)
+                            .map(|c| c.name.clone())
+                            .or_else(|| country_name(&code).map(str::to_string));
+                        link_stack.push(if bare { name } else { None });
+                        if !out.countries.contains(&code) {
+                            out.countries.push(code);
+                        }
+                        events.push(Event::Start(Tag::Link {
+                            link_type: LinkType::Inline,
+                            dest_url: href.into(),
+                            title,
+                            id,
+                        }));
+                    }
+                    Err((message, hint)) => {
+                        out.errors.push(BodyError {
+                            offset,
+                            message,
+                            hint: Some(hint),
+                        });
+                        link_stack.push(None);
+                        events.push(Event::Start(Tag::Link {
+                            link_type: LinkType::Inline,
+                            dest_url: "#".into(),
+                            title,
+                            id,
+                        }));
+                    }
+                }
+            }
+            Event::Text(t) if matches!(link_stack.last(), Some(Some(_))) => {
+                // The text of a bare wiki link is its id: show the title instead.
+                if let Some(Some(title)) = link_stack.last_mut() {
+                    let title = std::mem::take(title);
+                    if !title.is_empty() {
+                        events.push(Event::Text(title.into()));
+                    }
+                } else {
+                    events.push(Event::Text(t));
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                link_stack.pop();
+                events.push(Event::End(TagEnd::Link));
+            }
+            Event::Html(h) | Event::InlineHtml(h) if !linker.raw_html => {
+                events.push(Event::Text(h))
+            }
+            other => events.push(other),
+        }
+    }
+    add_heading_ids(&mut events, &mut out.toc);
+    out.html.reserve(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out.scanned = scanned;
+    out
+}
+
+fn resolve_target(
+    target: &str,
+    wiki: bool,
+    linker: &Linker<'_>,
+) -> Result<Target, (String, String)> {
+    let site = linker.site;
+    if wiki {
+        if target.len() == 2 && target.bytes().all(|b| b.is_ascii_uppercase()) {
+            return if country_name(target).is_some() {
+                Ok(Target::Country(target.to_string()))
+            } else {
+                Err((
+                    format!("`[[{target}]]` is not an ISO 3166-1 alpha-2 country code"),
+                    "country links use codes such as [[KR]] or [[CN]]".into(),
+                ))
+            };
+        }
+        let id = target.trim().to_lowercase();
+        if let Some(&i) = site.index.get(&id) {
+            return Ok(Target::Page(i));
+        }
+        return Err(missing(&id, &format!("[[{target}]]"), site));
+    }
+    let rel = target.trim_start_matches("@/");
+    let file = PathBuf::from("content").join(rel);
+    match linker.by_file.get(&file) {
+        Some(&i) => Ok(Target::Page(i)),
+        None => {
+            let id = file
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_lowercase())
+                .unwrap_or_default();
+            match site.excluded.get(&id) {
+                Some(_) => Err(missing(&id, target, site)),
+                None => Err((
+                    format!("link to `{target}`: no such content file"),
+                    format!("paths are relative to content/, as in @/minerals/{id}.md"),
+                )),
+            }
+        }
+    }
+}
+
+fn missing(id: &str, shown: &str, site: &Site) -> (String, String) {
+    if let Some((why, file)) = site.excluded.get(id) {
+        return match why {
+            Excluded::Internal => (
+                format!("link to internal page `{id}` ({}) from a page in the public build", file.display()),
+                "remove the link, wrap it in {% internal() %} ... {% end %}, or mark this page `visibility: internal`".into(),
+            ),
+            Excluded::Draft => (format!("link to draft `{id}` ({})", file.display()), "publish the draft, build with --drafts, or remove the link".into()),
+            Excluded::Broken => (format!("link to `{id}`, whose file has errors"), "fix the errors reported for that file".into()),
+        };
+    }
+    let hint = match crate::diagnostics::nearest(id, site.pages.iter().map(|p| p.id.as_str())) {
+        Some(near) => format!("did you mean [[{near}]]?"),
+        None => {
+            "wiki links name a page id (its file name without .md) or an ISO country code".into()
+        }
+    };
+    (format!("unknown link target `{shown}`"), hint)
+}
+
+/// Gives every heading an id (its own `{#id}`, or a slug of its text, made unique) and an
+/// anchor link, and collects the table of contents.
+fn add_heading_ids(events: &mut Vec<Event<'_>>, toc: &mut Vec<TocEntry>) {
+    let mut used: HashSet<String> = HashSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
+            let level = *level;
+            let given = id.clone();
+            let mut title = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    title.push_str(t);
+                }
+                j += 1;
+            }
+            let base = given.map(|g| g.to_string()).unwrap_or_else(|| {
+                let s = slug::slugify(&title);
+                if s.is_empty() {
+                    "section".to_string()
+                } else {
+                    s
+                }
+            });
+            let mut unique = base.clone();
+            let mut n = 1;
+            while !used.insert(unique.clone()) {
+                unique = format!("{base}-{n}");
+                n += 1;
+            }
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                *id = Some(CowStr::from(unique.clone()));
+            }
+            let anchor = format!(
+                "<a class=\"anchor\" href=\"#{unique}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
+            );
+            events.insert(j, Event::Html(anchor.into()));
+            toc.push(TocEntry {
+                level: heading_number(level),
+                id: unique,
+                title,
+            });
+            i = j + 1;
+        }
+        i += 1;
+    }
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    level as u8
+}

@@ -1,0 +1,11 @@
+//! Stage 3, **render**: Markdown bodies, shortcodes, charts and Tera templates.
+
+pub mod charts;
+pub mod context;
+pub mod format;
+pub mod highlight;
+pub mod markdown;
+pub mod pages;
+pub mod shortcodes;
+pub mod templates;
+pub mod urls;

@@ -1,0 +1,899 @@
+//! Renders each kind of page through its template.
+
+use serde::Serialize;
+use tera::{Context, Value};
+
+use super::context::{
+    BriefRef, CountryRef, ImportSourcesView, PageView, ProducerView, Ref, TableView, Views,
+};
+use super::markdown::{self, Body, Linker};
+use super::shortcodes::{self, ArgValue, Call};
+use super::templates::Templates;
+use super::urls::ROOT_MARK;
+use crate::diagnostics::{self, Diagnostic};
+use crate::model::{Kind, Page, PartialDate, Source, Stage};
+use crate::resolve::{Country, Section, Site};
+
+/// A body after Markdown and shortcodes: HTML (site links start with [`ROOT_MARK`] in
+/// relative builds) and what it links to.
+#[derive(Debug, Default)]
+pub struct RenderedBody {
+    /// The HTML.
+    pub html: String,
+    /// Headings.
+    pub toc: Vec<markdown::TocEntry>,
+    /// Pages it links to.
+    pub links: Vec<usize>,
+    /// Countries it links to.
+    pub countries: Vec<String>,
+}
+
+/// Renders pages of one build.
+pub struct Renderer<'a> {
+    /// Views of the site.
+    pub views: Views<'a>,
+    /// Templates.
+    pub templates: &'a Templates,
+    /// The `site` value every template gets.
+    pub site_value: Value,
+}
+
+const BUILT_IN: &[&str] = &["supply_table", "producers", "import_sources", "chart"];
+
+impl<'a> Renderer<'a> {
+    fn site(&self) -> &'a Site {
+        self.views.site
+    }
+
+    /// A context with the variables every template gets, for a page at `page_path`.
+    pub fn base_context(&self, page_path: &str) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert_value("site", self.site_value.clone());
+        ctx.insert("root", &self.views.urls.root(page_path));
+        ctx.insert("page_path", page_path);
+        ctx.insert(
+            "internal_build",
+            &(self.site().profile == crate::config::Profile::Internal),
+        );
+        ctx
+    }
+
+    /// Renders the body of page `i`: Markdown, links and shortcodes.
+    pub fn body(&self, i: usize, linker: &Linker<'_>) -> Result<RenderedBody, Vec<Diagnostic>> {
+        let page = &self.site().pages[i];
+        let keep_internal = self.site().profile == crate::config::Profile::Internal;
+        let body: Body = markdown::render(&page.body, linker, keep_internal);
+        let mut errors: Vec<Diagnostic> = body
+            .errors
+            .iter()
+            .map(|e| {
+                let d = body_diagnostic(page, e.offset, e.message.clone());
+                match &e.hint {
+                    Some(h) => d.with_hint(h.clone()),
+                    None => d,
+                }
+            })
+            .collect();
+        let mut html = body.html;
+        for (n, call) in body.scanned.calls.iter().enumerate() {
+            let word = shortcodes::placeholder(n);
+            match self.shortcode(call) {
+                Ok(out) => {
+                    let wrapped = format!("<p>{word}</p>");
+                    if html.contains(&wrapped) {
+                        html = html.replacen(&wrapped, &out, 1);
+                    } else {
+                        html = html.replacen(&word, &out, 1);
+                    }
+                }
+                Err((message, hint)) => {
+                    errors.push(body_diagnostic(page, call.offset, message).with_hint(hint))
+                }
+            }
+        }
+        for n in 0..body.scanned.internal_blocks {
+            let (open, close) = shortcodes::internal_placeholders(n);
+            html = html
+                .replacen(
+                    &format!("<p>{open}</p>"),
+                    "<div class=\"internal-block\" data-internal=\"true\">",
+                    1,
+                )
+                .replacen(&format!("<p>{close}</p>"), "</div>", 1);
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        if !self.views.urls.relative {
+            html = html.replace(ROOT_MARK, &self.views.urls.base);
+        }
+        Ok(RenderedBody {
+            html,
+            toc: body.toc,
+            links: body.links,
+            countries: body.countries,
+        })
+    }
+
+    fn shortcode(&self, call: &Call) -> Result<String, (String, String)> {
+        let mut ctx = self.base_context("");
+        ctx.insert("root", ROOT_MARK);
+        let template = format!("shortcodes/{}.html", call.name);
+        if BUILT_IN.contains(&call.name.as_str()) {
+            self.built_in(call, &mut ctx)?;
+        } else if self.templates.has(&template) {
+            for (k, v) in &call.args {
+                ctx.insert(k.clone(), v);
+            }
+        } else {
+            let known: Vec<&str> = BUILT_IN.to_vec();
+            let hint = match diagnostics::nearest(&call.name, known.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!(
+                    "built-in shortcodes: {}; a site adds its own as templates/shortcodes/NAME.html",
+                    known.join(", ")
+                ),
+            };
+            return Err((format!("unknown shortcode `{}`", call.name), hint));
+        }
+        self.templates.render(&template, &ctx).map_err(|d| {
+            (
+                format!(
+                    "shortcode `{}` failed: {}: {}",
+                    call.name,
+                    d.file.display(),
+                    d.message
+                ),
+                "fix the shortcode template".to_string(),
+            )
+        })
+    }
+
+    fn built_in(&self, call: &Call, ctx: &mut Context) -> Result<(), (String, String)> {
+        let allowed: &[&str] = match call.name.as_str() {
+            "supply_table" => &["mineral", "stage", "year"],
+            "chart" => &["mineral", "stage", "year", "of"],
+            _ => &["mineral"],
+        };
+        for key in call.args.keys() {
+            if !allowed.contains(&key.as_str()) {
+                return Err((
+                    format!("`{}` takes no argument `{key}`", call.name),
+                    format!("its arguments: {}", allowed.join(", ")),
+                ));
+            }
+        }
+        let text = |key: &str| -> Result<Option<&str>, (String, String)> {
+            match call.args.get(key) {
+                None => Ok(None),
+                Some(ArgValue::Str(s)) => Ok(Some(s)),
+                Some(_) => Err((
+                    format!(
+                        "argument `{key}` of `{}` must be a quoted string",
+                        call.name
+                    ),
+                    format!("write {key}=\"...\""),
+                )),
+            }
+        };
+        let site = self.site();
+        let id = text("mineral")?.ok_or_else(|| {
+            (
+                format!("`{}` needs a `mineral` argument", call.name),
+                format!("write {}(mineral=\"gallium\")", call.name),
+            )
+        })?;
+        let m = site.find(id, Kind::Mineral).ok_or_else(|| {
+            let hint = match diagnostics::nearest(
+                id,
+                site.pages
+                    .iter()
+                    .filter(|p| p.kind == Kind::Mineral)
+                    .map(|p| p.id.as_str()),
+            ) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "name a mineral by its id (its file name without .md)".to_string(),
+            };
+            (format!("unknown mineral `{id}`"), hint)
+        })?;
+        ctx.insert("mineral", &self.views.page_ref(m));
+        let table_index = || -> Result<usize, (String, String)> {
+            let tables = site.pages[m].meta.production.as_deref().unwrap_or(&[]);
+            let stage = match text("stage")? {
+                None => None,
+                Some(s) => Some(match s {
+                    "mine" => Stage::Mine,
+                    "refinery" => Stage::Refinery,
+                    "smelter" => Stage::Smelter,
+                    other => {
+                        return Err((
+                            format!("unknown stage `{other}`"),
+                            "stages are mine, refinery and smelter".into(),
+                        ));
+                    }
+                }),
+            };
+            let year = match call.args.get("year") {
+                None => None,
+                Some(ArgValue::Num(n)) if n.fract() == 0.0 => Some(*n as i32),
+                Some(_) => {
+                    return Err((
+                        "`year` must be a whole number".into(),
+                        "write year=2024".into(),
+                    ));
+                }
+            };
+            let candidates = (0..tables.len()).filter(|&t| {
+                stage.is_none_or(|s| tables[t].stage == s)
+                    && year.is_none_or(|y| tables[t].year == y)
+            });
+            candidates
+                .max_by_key(|&t| tables[t].year)
+                .or_else(|| {
+                    if stage.is_none() && year.is_none() {
+                        self.views.headline_table(m)
+                    } else {
+                        None
+                    }
+                })
+                .ok_or_else(|| {
+                    let have: Vec<String> = tables
+                        .iter()
+                        .map(|t| format!("{} {}", t.stage.as_str(), t.year))
+                        .collect();
+                    (
+                        format!(
+                            "`{id}` has no production table{}{}",
+                            stage
+                                .map(|s| format!(" for stage {}", s.as_str()))
+                                .unwrap_or_default(),
+                            year.map(|y| format!(" in {y}")).unwrap_or_default()
+                        ),
+                        if have.is_empty() {
+                            "add a `production:` table to the mineral".to_string()
+                        } else {
+                            format!("its tables: {}", have.join(", "))
+                        },
+                    )
+                })
+        };
+        match call.name.as_str() {
+            "supply_table" => ctx.insert("table", &self.views.table(m, table_index()?)),
+            "producers" => ctx.insert("producers", &self.views.producers(m)),
+            "import_sources" => match self.views.import_sources(m) {
+                Some(view) => ctx.insert("import_sources", &view),
+                None => {
+                    return Err((
+                        format!("`{id}` has no `us_trade.import_sources`"),
+                        "add them to the mineral, or remove the shortcode".into(),
+                    ));
+                }
+            },
+            _ => {
+                let chart = if text("of")? == Some("imports") {
+                    self.views
+                        .import_sources(m)
+                        .map(|v| v.chart)
+                        .ok_or_else(|| {
+                            (
+                                format!("`{id}` has no `us_trade.import_sources`"),
+                                "chart(of=\"production\") draws production shares".to_string(),
+                            )
+                        })?
+                } else {
+                    self.views.table(m, table_index()?).chart
+                };
+                ctx.insert_value("chart", chart);
+            }
+        }
+        Ok(())
+    }
+
+    /// Renders page `i` (a mineral, company, brief or plain page).
+    pub fn page(&self, i: usize, body: &RenderedBody) -> Result<String, Diagnostic> {
+        let page = &self.site().pages[i];
+        let mut ctx = self.base_context(&page.path);
+        let root = self.views.urls.root(&page.path);
+        let content = Value::safe_string(&body.html.replace(ROOT_MARK, &root));
+        let common = self.views.common(i, content, &body.toc);
+        let template = match page.kind {
+            Kind::Mineral => {
+                ctx.insert(
+                    "page",
+                    &WithDetails {
+                        common,
+                        details: self.mineral(i),
+                    },
+                );
+                "mineral.html"
+            }
+            Kind::Company => {
+                ctx.insert(
+                    "page",
+                    &WithDetails {
+                        common,
+                        details: self.company(i),
+                    },
+                );
+                "company.html"
+            }
+            Kind::Brief => {
+                ctx.insert(
+                    "page",
+                    &WithDetails {
+                        common,
+                        details: self.brief(page),
+                    },
+                );
+                "brief.html"
+            }
+            _ => {
+                ctx.insert("page", &common);
+                "page.html"
+            }
+        };
+        self.templates.render(template, &ctx)
+    }
+
+    fn mineral(&self, i: usize) -> MineralDetails<'a> {
+        let page = &self.site().pages[i];
+        let m = &page.meta;
+        let v = &self.views;
+        MineralDetails {
+            symbol: m.symbol.as_deref(),
+            aliases: m.aliases.as_deref().unwrap_or(&[]),
+            critical: m
+                .critical
+                .iter()
+                .flatten()
+                .map(|(list, &year)| Critical {
+                    list,
+                    label: list.to_uppercase(),
+                    year,
+                })
+                .collect(),
+            production: (0..m.production.as_ref().map_or(0, Vec::len))
+                .map(|t| v.table(i, t))
+                .collect(),
+            reserves: m.reserves.as_ref().map(|r| {
+                let mut rows: Vec<ReserveRow> = r
+                    .by_country
+                    .iter()
+                    .map(|(c, &value)| ReserveRow {
+                        country: v.country_ref(c),
+                        value,
+                    })
+                    .collect();
+                rows.sort_by(|a, b| b.value.total_cmp(&a.value));
+                ReservesView {
+                    unit: &r.unit,
+                    source: r.source.as_deref(),
+                    world: r.world,
+                    rows,
+                }
+            }),
+            uses: m
+                .uses
+                .iter()
+                .flatten()
+                .map(|u| UseView {
+                    name: &u.name,
+                    share: u.share,
+                })
+                .collect(),
+            us_trade: m.us_trade.as_ref().map(|t| UsTradeView {
+                source: t.source.as_deref(),
+                net_import_reliance: t.net_import_reliance.as_ref().map(|n| Reliance {
+                    year: n.year,
+                    percent: n.percent,
+                }),
+                import_sources: v.import_sources(i),
+            }),
+            export_controls: m
+                .export_controls
+                .iter()
+                .flatten()
+                .map(|c| ControlView {
+                    country: v.country_ref(&c.country),
+                    effective: c.effective,
+                    measure: &c.measure,
+                    source: c.source.as_deref(),
+                })
+                .collect(),
+            producers: v.producers(i),
+        }
+    }
+
+    fn company(&self, i: usize) -> CompanyDetails<'a> {
+        let site = self.site();
+        let page = &site.pages[i];
+        let m = &page.meta;
+        let v = &self.views;
+        let mineral_ref = |id: &str| site.find(id, Kind::Mineral).map(|j| v.page_ref(j));
+        CompanyDetails {
+            country: m.country.as_deref().map(|c| v.country_ref(c)),
+            headquarters: m.headquarters.as_deref(),
+            founded: m.founded,
+            listing: m.listing.as_ref().map(|l| Listing {
+                exchange: &l.exchange,
+                ticker: &l.ticker.0,
+            }),
+            website: m.website.as_deref(),
+            facilities: m
+                .facilities
+                .iter()
+                .flatten()
+                .map(|f| FacilityView {
+                    name: &f.name,
+                    location: f.location.as_deref(),
+                    country: v.country_ref(&f.country),
+                    products: f
+                        .products
+                        .iter()
+                        .filter_map(|p| {
+                            Some(ProductView {
+                                mineral: mineral_ref(&p.mineral)?,
+                                capacity: p.capacity,
+                                unit: p.unit.as_deref(),
+                                status: p.status.as_str(),
+                                source: p.source.as_deref(),
+                            })
+                        })
+                        .collect(),
+                })
+                .collect(),
+            agreements: site.graph.agreements[i]
+                .iter()
+                .map(|r| {
+                    let owner = &site.pages[r.owner];
+                    let a = &owner.meta.agreements.as_ref().expect("agreements")[r.index];
+                    let party = if r.owner == i {
+                        match a.with.as_deref().and_then(|w| site.find(w, Kind::Company)) {
+                            Some(j) => Party {
+                                title: site.pages[j].title(),
+                                path: Some(v.page_ref(j).path.into_owned()),
+                            },
+                            None => Party {
+                                title: a.with_name.as_deref().or(a.with.as_deref()).unwrap_or(""),
+                                path: None,
+                            },
+                        }
+                    } else {
+                        Party {
+                            title: owner.title(),
+                            path: Some(v.page_ref(r.owner).path.into_owned()),
+                        }
+                    };
+                    AgreementView {
+                        date: a.date,
+                        party,
+                        kind: &a.kind,
+                        minerals: a.minerals.iter().filter_map(|id| mineral_ref(id)).collect(),
+                        summary: a.summary.as_deref(),
+                        source: a.source.as_deref(),
+                        listed_by: v.page_ref(r.owner),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    fn brief(&self, page: &'a Page) -> BriefDetails<'a> {
+        let site = self.site();
+        let v = &self.views;
+        let refs = |ids: &Option<Vec<String>>, kind| {
+            ids.iter()
+                .flatten()
+                .filter_map(|id| site.find(id, kind))
+                .map(|j| v.page_ref(j))
+                .collect()
+        };
+        BriefDetails {
+            minerals: refs(&page.meta.minerals, Kind::Mineral),
+            companies: refs(&page.meta.companies, Kind::Company),
+            countries: page
+                .meta
+                .countries
+                .iter()
+                .flatten()
+                .map(|c| v.country_ref(c))
+                .collect(),
+            print_path: v.urls.page(&format!("{}print/", page.path)).into_owned(),
+        }
+    }
+
+    /// Renders a section's list page.
+    pub fn section(
+        &self,
+        section: &Section,
+        bodies: &[RenderedBody],
+    ) -> Result<String, Diagnostic> {
+        let site = self.site();
+        let path = format!("{}/", section.name);
+        let mut ctx = self.base_context(&path);
+        let root = self.views.urls.root(&path);
+        let pages: Vec<BriefRef> = section
+            .pages
+            .iter()
+            .map(|&i| self.views.brief_ref(i))
+            .collect();
+        let (title, content) = match section.index {
+            Some(i) => (
+                site.pages[i]
+                    .meta
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| title_case(&section.name)),
+                bodies[i].html.replace(ROOT_MARK, &root),
+            ),
+            None => (title_case(&section.name), String::new()),
+        };
+        let countries: Vec<CountryRef> = if section.name == "countries" {
+            site.graph
+                .countries
+                .keys()
+                .map(|c| self.views.country_ref(c))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        ctx.insert(
+            "section",
+            &SectionView {
+                title: &title,
+                path: self.views.urls.page(&path).into_owned(),
+                kind: &section.name,
+                content: Value::safe_string(&content),
+                pages,
+                countries,
+            },
+        );
+        self.templates.render("section.html", &ctx)
+    }
+
+    /// Renders a country page.
+    pub fn country(
+        &self,
+        country: &'a Country,
+        bodies: &[RenderedBody],
+        backlinks: &[usize],
+    ) -> Result<String, Diagnostic> {
+        let path = format!("countries/{}/", country.code.to_ascii_lowercase());
+        let mut ctx = self.base_context(&path);
+        let root = self.views.urls.root(&path);
+        let (content, toc, summary, note_internal) = match country.note {
+            Some(i) => (
+                bodies[i].html.replace(ROOT_MARK, &root),
+                bodies[i].toc.as_slice(),
+                self.site().pages[i].meta.summary.as_deref(),
+                self.site().pages[i].is_internal(),
+            ),
+            None => (String::new(), &[][..], None, false),
+        };
+        let view = CountryPage {
+            id: country.code.to_ascii_lowercase(),
+            kind: "country",
+            title: &country.name,
+            summary,
+            path: self.views.urls.page(&path).into_owned(),
+            content: Value::safe_string(&content),
+            toc,
+            internal: note_internal,
+            backlinks: backlinks.iter().map(|&b| self.views.page_ref(b)).collect(),
+            briefs: self.views.briefs(&country.briefs),
+            data_json: self
+                .views
+                .urls
+                .page(&super::context::data_json_path(&path))
+                .into_owned(),
+            sources: Vec::new(),
+            details: self.views.country(country),
+        };
+        ctx.insert("page", &view);
+        self.templates.render("country.html", &ctx)
+    }
+
+    /// Renders the home page with the dashboard.
+    pub fn home(&self, bodies: &[RenderedBody]) -> Result<String, Diagnostic> {
+        let site = self.site();
+        let mut ctx = self.base_context("");
+        let root = self.views.urls.root("");
+        let (title, summary, content) = match site.home {
+            Some(i) => (
+                site.pages[i]
+                    .meta
+                    .title
+                    .as_deref()
+                    .unwrap_or(&site.config.title),
+                site.pages[i]
+                    .meta
+                    .summary
+                    .as_deref()
+                    .or(site.config.description.as_deref()),
+                bodies[i].html.replace(ROOT_MARK, &root),
+            ),
+            None => (
+                site.config.title.as_str(),
+                site.config.description.as_deref(),
+                String::new(),
+            ),
+        };
+        ctx.insert(
+            "page",
+            &HomeView {
+                title,
+                summary,
+                content: Value::safe_string(&content),
+                path: self.views.urls.page("").into_owned(),
+                kind: "home",
+            },
+        );
+        ctx.insert("dashboard", &self.dashboard());
+        let mut briefs: Vec<usize> = (0..site.pages.len())
+            .filter(|&i| site.pages[i].kind == Kind::Brief)
+            .collect();
+        briefs.sort_by(|&a, &b| {
+            site.pages[b]
+                .meta
+                .date
+                .cmp(&site.pages[a].meta.date)
+                .then(a.cmp(&b))
+        });
+        briefs.truncate(5);
+        ctx.insert("recent_briefs", &self.views.briefs(&briefs));
+        self.templates.render("home.html", &ctx)
+    }
+
+    /// One row per mineral, by title.
+    pub fn dashboard(&self) -> Vec<DashboardRow<'a>> {
+        let site = self.site();
+        let mut minerals: Vec<usize> = (0..site.pages.len())
+            .filter(|&i| site.pages[i].kind == Kind::Mineral)
+            .collect();
+        minerals.sort_by_cached_key(|&i| site.pages[i].title().to_lowercase());
+        minerals
+            .into_iter()
+            .map(|i| {
+                let m = &site.pages[i].meta;
+                let headline = self.views.headline_table(i);
+                let metrics = headline.map(|t| &site.graph.tables[i][t]);
+                let table = headline.map(|t| &m.production.as_ref().expect("tables")[t]);
+                let mut controls: Vec<CountryRef> = Vec::new();
+                for c in m.export_controls.iter().flatten() {
+                    if !controls.iter().any(|x| x.code == c.country) {
+                        controls.push(self.views.country_ref(&c.country));
+                    }
+                }
+                DashboardRow {
+                    mineral: self.views.page_ref(i),
+                    symbol: m.symbol.as_deref(),
+                    stage: table.map(|t| t.stage.as_str()),
+                    year: table.map(|t| t.year),
+                    top: metrics.and_then(|x| x.top.as_ref()).map(|(c, share)| {
+                        super::context::TopView {
+                            country: self.views.country_ref(c),
+                            share: *share,
+                        }
+                    }),
+                    hhi: metrics.map(|x| x.hhi.round() as i64),
+                    hhi_label: metrics.map(|x| x.concentration.as_str()),
+                    net_import_reliance: m
+                        .us_trade
+                        .as_ref()
+                        .and_then(|t| t.net_import_reliance.as_ref())
+                        .map(|n| n.percent),
+                    export_controls: controls,
+                    critical: m
+                        .critical
+                        .iter()
+                        .flatten()
+                        .map(|(list, _)| list.to_uppercase())
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// Renders the 404 page (links against the base URL, so it works at any depth).
+    pub fn not_found(&self) -> Result<String, Diagnostic> {
+        let mut ctx = self.base_context("");
+        ctx.insert("root", &self.views.urls.base);
+        self.templates.render("404.html", &ctx)
+    }
+}
+
+/// Maps a body offset to a diagnostic at the file's line and column.
+fn body_diagnostic(page: &Page, offset: usize, message: String) -> Diagnostic {
+    let (line, column) = diagnostics::line_col(&page.body, offset);
+    Diagnostic::error(&page.file, line + page.body_line - 1, column, message)
+}
+
+/// `rare-earths` -> `Rare earths`.
+pub fn title_case(name: &str) -> String {
+    let text = name.replace(['-', '_'], " ");
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[derive(Serialize)]
+struct WithDetails<'a, D: Serialize> {
+    #[serde(flatten)]
+    common: PageView<'a>,
+    #[serde(flatten)]
+    details: D,
+}
+
+#[derive(Serialize)]
+struct Critical<'a> {
+    list: &'a str,
+    label: String,
+    year: i32,
+}
+
+#[derive(Serialize)]
+struct MineralDetails<'a> {
+    symbol: Option<&'a str>,
+    aliases: &'a [String],
+    critical: Vec<Critical<'a>>,
+    production: Vec<TableView<'a>>,
+    reserves: Option<ReservesView<'a>>,
+    uses: Vec<UseView<'a>>,
+    us_trade: Option<UsTradeView<'a>>,
+    export_controls: Vec<ControlView<'a>>,
+    producers: Vec<ProducerView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ReservesView<'a> {
+    unit: &'a str,
+    source: Option<&'a str>,
+    world: Option<f64>,
+    rows: Vec<ReserveRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct ReserveRow<'a> {
+    country: CountryRef<'a>,
+    value: f64,
+}
+
+#[derive(Serialize)]
+struct UseView<'a> {
+    name: &'a str,
+    share: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct UsTradeView<'a> {
+    source: Option<&'a str>,
+    net_import_reliance: Option<Reliance>,
+    import_sources: Option<ImportSourcesView<'a>>,
+}
+
+#[derive(Serialize)]
+struct Reliance {
+    year: i32,
+    percent: f64,
+}
+
+#[derive(Serialize)]
+struct ControlView<'a> {
+    country: CountryRef<'a>,
+    effective: PartialDate,
+    measure: &'a str,
+    source: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct CompanyDetails<'a> {
+    country: Option<CountryRef<'a>>,
+    headquarters: Option<&'a str>,
+    founded: Option<i32>,
+    listing: Option<Listing<'a>>,
+    website: Option<&'a str>,
+    facilities: Vec<FacilityView<'a>>,
+    agreements: Vec<AgreementView<'a>>,
+}
+
+#[derive(Serialize)]
+struct Listing<'a> {
+    exchange: &'a str,
+    ticker: &'a str,
+}
+
+#[derive(Serialize)]
+struct FacilityView<'a> {
+    name: &'a str,
+    location: Option<&'a str>,
+    country: CountryRef<'a>,
+    products: Vec<ProductView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ProductView<'a> {
+    mineral: Ref<'a>,
+    capacity: Option<f64>,
+    unit: Option<&'a str>,
+    status: &'static str,
+    source: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Party<'a> {
+    title: &'a str,
+    path: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AgreementView<'a> {
+    date: PartialDate,
+    party: Party<'a>,
+    kind: &'a str,
+    minerals: Vec<Ref<'a>>,
+    summary: Option<&'a str>,
+    source: Option<&'a str>,
+    listed_by: Ref<'a>,
+}
+
+#[derive(Serialize)]
+struct BriefDetails<'a> {
+    minerals: Vec<Ref<'a>>,
+    companies: Vec<Ref<'a>>,
+    countries: Vec<CountryRef<'a>>,
+    print_path: String,
+}
+
+#[derive(Serialize)]
+struct SectionView<'a> {
+    title: &'a str,
+    path: String,
+    kind: &'a str,
+    content: Value,
+    pages: Vec<BriefRef<'a>>,
+    countries: Vec<CountryRef<'a>>,
+}
+
+#[derive(Serialize)]
+struct CountryPage<'a> {
+    id: String,
+    kind: &'static str,
+    title: &'a str,
+    summary: Option<&'a str>,
+    path: String,
+    content: Value,
+    toc: &'a [markdown::TocEntry],
+    internal: bool,
+    backlinks: Vec<Ref<'a>>,
+    briefs: Vec<BriefRef<'a>>,
+    data_json: String,
+    sources: Vec<&'a Source>,
+    #[serde(flatten)]
+    details: super::context::CountryDetails<'a>,
+}
+
+#[derive(Serialize)]
+struct HomeView<'a> {
+    title: &'a str,
+    summary: Option<&'a str>,
+    content: Value,
+    path: String,
+    kind: &'static str,
+}
+
+/// A row of the home dashboard.
+#[derive(Serialize)]
+pub struct DashboardRow<'a> {
+    mineral: Ref<'a>,
+    symbol: Option<&'a str>,
+    stage: Option<&'static str>,
+    year: Option<i32>,
+    top: Option<super::context::TopView<'a>>,
+    hhi: Option<i64>,
+    hhi_label: Option<&'static str>,
+    net_import_reliance: Option<f64>,
+    export_controls: Vec<CountryRef<'a>>,
+    critical: Vec<String>,
+}

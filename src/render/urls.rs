@@ -1,0 +1,75 @@
+//! Turning site paths into hrefs, absolute (against `base_url`) or relative (for `file://`).
+
+/// Stands for the page's root in HTML made once and shown on several pages (a body shown on
+/// its own page and in a print annex); replaced by the real root when the page is rendered.
+pub const ROOT_MARK: &str = "\u{E000}root\u{E001}";
+
+/// How links are written in this build.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    /// The base URL with one trailing slash.
+    pub base: String,
+    /// Whether links are relative.
+    pub relative: bool,
+}
+
+impl Urls {
+    /// The prefix that a site path is appended to, on a page at `page_path`.
+    pub fn root(&self, page_path: &str) -> String {
+        if self.relative {
+            let depth = page_path.split('/').filter(|s| !s.is_empty()).count();
+            if depth == 0 {
+                "./".to_string()
+            } else {
+                "../".repeat(depth)
+            }
+        } else {
+            self.base.clone()
+        }
+    }
+
+    /// The path to link to for the page at site path `path` (a folder path such as
+    /// `minerals/gallium/`). Relative builds name `index.html`, so that `file://` opens it.
+    pub fn page<'a>(&self, path: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.relative && (path.is_empty() || path.ends_with('/')) {
+            std::borrow::Cow::Owned(format!("{path}index.html"))
+        } else {
+            std::borrow::Cow::Borrowed(path)
+        }
+    }
+
+    /// A full permalink (for feeds and sitemaps), always against the base URL.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_roots_climb_to_the_top() {
+        let urls = Urls {
+            base: "https://x.org/repo/".into(),
+            relative: true,
+        };
+        assert_eq!(urls.root(""), "./");
+        assert_eq!(urls.root("minerals/gallium/"), "../../");
+        assert_eq!(
+            urls.page("minerals/gallium/"),
+            "minerals/gallium/index.html"
+        );
+        assert_eq!(urls.page("data/portal.json"), "data/portal.json");
+    }
+
+    #[test]
+    fn absolute_roots_are_the_base_url() {
+        let urls = Urls {
+            base: "https://x.org/repo/".into(),
+            relative: false,
+        };
+        assert_eq!(urls.root("minerals/gallium/"), "https://x.org/repo/");
+        assert_eq!(urls.page("minerals/gallium/"), "minerals/gallium/");
+    }
+}

@@ -1,0 +1,419 @@
+//! Stage 2, **resolve**: one graph of minerals, companies, countries, briefs and links, with
+//! the computed metrics, built once per build and read by every later stage.
+
+pub mod countries;
+pub mod metrics;
+pub mod validate;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+
+use crate::config::{Profile, SiteConfig};
+use crate::diagnostics::Diagnostic;
+use crate::load::yaml::Seg;
+use crate::model::{Kind, Page};
+pub use countries::Country;
+use metrics::TableMetrics;
+use validate::error_at;
+
+/// Why a page is left out of this build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Excluded {
+    /// `draft: true` and the build does not ask for drafts.
+    Draft,
+    /// `visibility: internal` in a public build.
+    Internal,
+    /// The file has errors of its own, already reported.
+    Broken,
+}
+
+/// A section: a top-level folder of `content/` (or the generated `countries` list).
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Folder name (`minerals`).
+    pub name: String,
+    /// Its `_index.md`, if any (index into [`Site::pages`]).
+    pub index: Option<usize>,
+    /// Its pages, in display order.
+    pub pages: Vec<usize>,
+}
+
+/// A facility's product line, seen from the mineral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProducerRef {
+    /// The company page.
+    pub company: usize,
+    /// Index of the facility in the company's `facilities`.
+    pub facility: usize,
+    /// Index of the product in the facility's `products`.
+    pub product: usize,
+}
+
+/// An agreement, seen from either party.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgreementRef {
+    /// The company whose file lists it.
+    pub owner: usize,
+    /// Index in the owner's `agreements`.
+    pub index: usize,
+}
+
+/// Relations and metrics computed from all pages.
+#[derive(Debug, Default)]
+pub struct Graph {
+    /// Per page: the metrics of each of its production tables.
+    pub tables: Vec<Vec<TableMetrics>>,
+    /// Per mineral page: the facilities that produce it.
+    pub producers: Vec<Vec<ProducerRef>>,
+    /// Per company page: its agreements and those that name it.
+    pub agreements: Vec<Vec<AgreementRef>>,
+    /// Per page: the briefs that name it.
+    pub briefs: Vec<Vec<usize>>,
+    /// Per page: the pages whose bodies link to it (filled after Markdown is rendered).
+    pub backlinks: Vec<Vec<usize>>,
+    /// Every country met anywhere, by ISO code.
+    pub countries: BTreeMap<String, Country>,
+}
+
+/// The whole site, resolved.
+#[derive(Debug)]
+pub struct Site {
+    /// `site.yaml`.
+    pub config: SiteConfig,
+    /// The profile of this build.
+    pub profile: Profile,
+    /// The pages in this build (drafts and, in public builds, internal pages left out).
+    pub pages: Vec<Page>,
+    /// Ids left out of this build, and why: links to them are errors.
+    pub excluded: HashMap<String, (Excluded, PathBuf)>,
+    /// Page index by id.
+    pub index: HashMap<String, usize>,
+    /// The home page's `_index.md`, if any.
+    pub home: Option<usize>,
+    /// Sections, in navigation order.
+    pub sections: Vec<Section>,
+    /// Relations and metrics.
+    pub graph: Graph,
+    /// The date the build treats as today.
+    pub today: jiff::civil::Date,
+}
+
+/// What a build includes.
+#[derive(Debug, Clone, Copy)]
+pub struct Selection {
+    /// The profile.
+    pub profile: Profile,
+    /// Whether drafts are included.
+    pub drafts: bool,
+}
+
+impl Site {
+    /// The page with `id`, if it is in this build.
+    pub fn page(&self, id: &str) -> Option<&Page> {
+        self.index.get(id).map(|&i| &self.pages[i])
+    }
+
+    /// Index of the page with `id` and kind `kind`.
+    pub fn find(&self, id: &str, kind: Kind) -> Option<usize> {
+        self.index
+            .get(id)
+            .copied()
+            .filter(|&i| self.pages[i].kind == kind)
+    }
+
+    /// The newest `as_of` among minerals and companies.
+    pub fn latest_as_of(&self) -> Option<crate::model::PartialDate> {
+        self.pages.iter().filter_map(|p| p.meta.as_of).max()
+    }
+}
+
+/// Builds the graph. `pages` are all loaded pages; those outside `selection` are set aside.
+pub fn resolve(
+    config: SiteConfig,
+    pages: Vec<Page>,
+    failed: Vec<(String, PathBuf)>,
+    selection: Selection,
+    today: jiff::civil::Date,
+) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    let mut excluded: HashMap<String, (Excluded, PathBuf)> = failed
+        .into_iter()
+        .map(|(id, file)| (id, (Excluded::Broken, file)))
+        .collect();
+    let mut kept = Vec::with_capacity(pages.len());
+    for page in pages {
+        let why = if page.meta.draft == Some(true) && !selection.drafts {
+            Some(Excluded::Draft)
+        } else if page.is_internal() && selection.profile == Profile::Public {
+            Some(Excluded::Internal)
+        } else {
+            None
+        };
+        match why {
+            Some(why) => {
+                excluded.insert(page.id.clone(), (why, page.file.clone()));
+            }
+            None => kept.push(page),
+        }
+    }
+    let pages = kept;
+    let index: HashMap<String, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.clone(), i))
+        .collect();
+
+    let site_sources: HashSet<&str> = config.sources.iter().map(|s| s.id.as_str()).collect();
+    let per_page: Vec<Vec<Diagnostic>> = {
+        use rayon::prelude::*;
+        pages
+            .par_iter()
+            .map(|page| {
+                let mut out = Vec::new();
+                validate::check_page(page, &config, &site_sources, today, &mut out);
+                out
+            })
+            .collect()
+    };
+    diagnostics.extend(per_page.into_iter().flatten());
+
+    let mut site = Site {
+        profile: selection.profile,
+        pages,
+        excluded,
+        index,
+        home: None,
+        sections: Vec::new(),
+        graph: Graph::default(),
+        today,
+        config,
+    };
+    relate(&mut site, &mut diagnostics);
+    site.sections = sections(&site);
+    site.home = site.pages.iter().position(|p| p.kind == Kind::Home);
+    site.graph.countries = countries::collect(&site, &mut diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(diagnostics);
+    }
+    Ok((site, diagnostics))
+}
+
+/// Looks up a relation's target id, reporting an unknown, excluded or wrong-kind target.
+fn target(
+    site: &Site,
+    from: &Page,
+    id: &str,
+    kind: Kind,
+    path: &[Seg<'_>],
+    out: &mut Vec<Diagnostic>,
+) -> Option<usize> {
+    if let Some(i) = site.find(id, kind) {
+        return Some(i);
+    }
+    let d = if let Some(&i) = site.index.get(id) {
+        error_at(
+            from,
+            path,
+            format!("`{id}` is a {}, not a {kind}", site.pages[i].kind),
+        )
+    } else if let Some((why, file)) = site.excluded.get(id) {
+        let what = match why {
+            Excluded::Draft => "a draft",
+            Excluded::Internal => "internal",
+            Excluded::Broken => return None,
+        };
+        error_at(from, path, format!("`{id}` ({}) is {what} and not in this build", file.display()))
+            .with_hint("a page in this build cannot name it: remove the reference, or mark this page the same way")
+    } else {
+        let known = site
+            .pages
+            .iter()
+            .filter(|p| p.kind == kind)
+            .map(|p| p.id.as_str());
+        let hint = match crate::diagnostics::nearest(id, known) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("no {kind} has the id `{id}`: ids are file names without .md"),
+        };
+        error_at(from, path, format!("unknown {kind} `{id}`")).with_hint(hint)
+    };
+    out.push(d);
+    None
+}
+
+/// Builds the two-way relations: producers, agreements, briefs.
+fn relate(site: &mut Site, out: &mut Vec<Diagnostic>) {
+    let n = site.pages.len();
+    let mut graph = Graph {
+        tables: vec![Vec::new(); n],
+        producers: vec![Vec::new(); n],
+        agreements: vec![Vec::new(); n],
+        briefs: vec![Vec::new(); n],
+        backlinks: vec![Vec::new(); n],
+        countries: BTreeMap::new(),
+    };
+    for (i, page) in site.pages.iter().enumerate() {
+        let m = &page.meta;
+        graph.tables[i] = m
+            .production
+            .iter()
+            .flatten()
+            .map(|t| metrics::production(&t.by_country, t.world))
+            .collect();
+        for (f, facility) in m.facilities.iter().flatten().enumerate() {
+            for (p, product) in facility.products.iter().enumerate() {
+                let path = [
+                    Seg::Key("facilities"),
+                    Seg::Index(f),
+                    Seg::Key("products"),
+                    Seg::Index(p),
+                    Seg::Key("mineral"),
+                ];
+                if let Some(mineral) =
+                    target(site, page, &product.mineral, Kind::Mineral, &path, out)
+                {
+                    graph.producers[mineral].push(ProducerRef {
+                        company: i,
+                        facility: f,
+                        product: p,
+                    });
+                }
+            }
+        }
+        for (a, agreement) in m.agreements.iter().flatten().enumerate() {
+            graph.agreements[i].push(AgreementRef { owner: i, index: a });
+            if let Some(with) = &agreement.with {
+                let path = [Seg::Key("agreements"), Seg::Index(a), Seg::Key("with")];
+                if let Some(other) = target(site, page, with, Kind::Company, &path, out) {
+                    if other != i {
+                        graph.agreements[other].push(AgreementRef { owner: i, index: a });
+                    }
+                }
+            }
+            for (k, mineral) in agreement.minerals.iter().enumerate() {
+                let path = [
+                    Seg::Key("agreements"),
+                    Seg::Index(a),
+                    Seg::Key("minerals"),
+                    Seg::Index(k),
+                ];
+                target(site, page, mineral, Kind::Mineral, &path, out);
+            }
+        }
+        for (field, kind, ids) in [
+            ("minerals", Kind::Mineral, &m.minerals),
+            ("companies", Kind::Company, &m.companies),
+        ] {
+            for (k, id) in ids.iter().flatten().enumerate() {
+                if let Some(j) =
+                    target(site, page, id, kind, &[Seg::Key(field), Seg::Index(k)], out)
+                {
+                    if page.kind == Kind::Brief {
+                        graph.briefs[j].push(i);
+                    }
+                }
+            }
+        }
+    }
+    for list in &mut graph.agreements {
+        list.sort_by(|a, b| {
+            let date = |r: &AgreementRef| {
+                site.pages[r.owner]
+                    .meta
+                    .agreements
+                    .as_ref()
+                    .map(|v| v[r.index].date)
+            };
+            date(b).cmp(&date(a))
+        });
+    }
+    for list in &mut graph.briefs {
+        list.sort_by(|&a, &b| {
+            site.pages[b]
+                .meta
+                .date
+                .cmp(&site.pages[a].meta.date)
+                .then(a.cmp(&b))
+        });
+    }
+    site.graph = graph;
+}
+
+/// Adds the `countries` section when the site has countries and no `content/countries/_index.md`.
+pub fn ensure_countries_section(site: &mut Site) {
+    if site.graph.countries.is_empty() || site.sections.iter().any(|s| s.name == "countries") {
+        return;
+    }
+    let at = site
+        .sections
+        .iter()
+        .position(|s| !matches!(s.name.as_str(), "minerals" | "companies"))
+        .unwrap_or(site.sections.len());
+    site.sections.insert(
+        at,
+        Section {
+            name: "countries".into(),
+            index: None,
+            pages: Vec::new(),
+        },
+    );
+}
+
+/// Records the body links found while rendering Markdown: `links[i]` are the pages page `i`
+/// links to. Fills [`Graph::backlinks`].
+pub fn add_backlinks(site: &mut Site, links: &[Vec<usize>]) {
+    let mut backlinks = vec![Vec::new(); site.pages.len()];
+    for (from, targets) in links.iter().enumerate() {
+        for &to in targets {
+            if to != from && backlinks[to].last() != Some(&from) {
+                backlinks[to].push(from);
+            }
+        }
+    }
+    for list in &mut backlinks {
+        list.sort_unstable();
+        list.dedup();
+    }
+    site.graph.backlinks = backlinks;
+}
+
+/// Sections in navigation order: minerals, companies, countries, briefs, then the others by name.
+fn sections(site: &Site) -> Vec<Section> {
+    let mut by_name: BTreeMap<&str, Section> = BTreeMap::new();
+    for (i, page) in site.pages.iter().enumerate() {
+        if page.section.is_empty() || page.kind == Kind::Country {
+            continue;
+        }
+        let section = by_name.entry(&page.section).or_insert_with(|| Section {
+            name: page.section.clone(),
+            index: None,
+            pages: Vec::new(),
+        });
+        if page.kind == Kind::Section {
+            section.index = Some(i);
+        } else {
+            section.pages.push(i);
+        }
+    }
+    let order = |name: &str| match name {
+        "minerals" => 0,
+        "companies" => 1,
+        "countries" => 2,
+        "briefs" => 3,
+        _ => 4,
+    };
+    let mut sections: Vec<Section> = by_name.into_values().collect();
+    for section in &mut sections {
+        section.pages.sort_by(|&a, &b| {
+            let (pa, pb) = (&site.pages[a], &site.pages[b]);
+            pa.meta
+                .weight
+                .unwrap_or(i64::MAX)
+                .cmp(&pb.meta.weight.unwrap_or(i64::MAX))
+                .then_with(|| pb.meta.date.cmp(&pa.meta.date))
+                .then_with(|| pa.title().to_lowercase().cmp(&pb.title().to_lowercase()))
+                .then_with(|| pa.id.cmp(&pb.id))
+        });
+    }
+    sections.sort_by_key(|s| (order(&s.name), s.name.clone()));
+    sections
+}

@@ -1,0 +1,172 @@
+//! The output folder: built fresh beside the old one and swapped in only when the whole build
+//! succeeded, so a failed or interrupted build leaves the previous output as it was.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Where a build writes.
+pub enum Sink {
+    /// A staging folder that becomes the output on [`Sink::commit`].
+    Staging {
+        /// The staging folder.
+        dir: PathBuf,
+        /// The final output folder.
+        output: PathBuf,
+    },
+    /// `check`: render everything, write nothing.
+    Discard,
+}
+
+/// Why an output folder is refused.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// The output folder would overwrite the site itself.
+    #[error("refusing output folder {0}: {1}")]
+    Unsafe(PathBuf, String),
+    /// Reading or writing failed.
+    #[error("{0}: {1}")]
+    Io(PathBuf, #[source] io::Error),
+}
+
+/// Checks that `output` is a safe place to replace wholesale.
+pub fn check_output(root: &Path, output: &Path, explicit: bool) -> Result<(), OutputError> {
+    let root_abs =
+        std::fs::canonicalize(root).map_err(|e| OutputError::Io(root.to_path_buf(), e))?;
+    let out_abs = absolute(output);
+    let refuse = |why: &str| Err(OutputError::Unsafe(output.to_path_buf(), why.to_string()));
+    if out_abs == root_abs || root_abs.starts_with(&out_abs) {
+        return refuse("it is the site root or contains it");
+    }
+    for name in ["content", "templates", "static", "themes"] {
+        if out_abs.join(name).is_dir() && out_abs.join("site.yaml").exists() {
+            return refuse(&format!("it holds a site ({name}/ and site.yaml)"));
+        }
+        if out_abs == root_abs.join(name) || out_abs.starts_with(root_abs.join(name)) {
+            return refuse(&format!("it lies inside the site's {name}/ folder"));
+        }
+    }
+    if !explicit && !out_abs.starts_with(&root_abs) {
+        return refuse(
+            "it lies outside the site root; pass --output-dir to choose such a folder explicitly",
+        );
+    }
+    Ok(())
+}
+
+/// `path` made absolute against the current folder, with `..` folded where the parent exists.
+fn absolute(path: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    let (parent, name) = (path.parent().unwrap_or(Path::new(".")), path.file_name());
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    match (std::fs::canonicalize(parent), name) {
+        (Ok(p), Some(n)) => p.join(n),
+        _ => std::env::current_dir()
+            .map(|c| c.join(path))
+            .unwrap_or_else(|_| path.to_path_buf()),
+    }
+}
+
+impl Sink {
+    /// A fresh staging folder next to `output`.
+    pub fn staging(output: &Path) -> Result<Sink, OutputError> {
+        let output = absolute(output);
+        let parent = output
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        std::fs::create_dir_all(&parent).map_err(|e| OutputError::Io(parent.clone(), e))?;
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let dir = parent.join(format!(".{name}.orebrief-new-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| OutputError::Io(dir.clone(), e))?;
+        }
+        clean_leftovers(&parent, &name);
+        std::fs::create_dir(&dir).map_err(|e| OutputError::Io(dir.clone(), e))?;
+        Ok(Sink::Staging { dir, output })
+    }
+
+    /// Writes `bytes` at `rel` (a path inside the output, `/`-separated).
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let Sink::Staging { dir, .. } = self else {
+            return Ok(());
+        };
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| OutputError::Io(parent.to_path_buf(), e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| OutputError::Io(path, e))
+    }
+
+    /// Swaps the staging folder in as the output. A `.git` folder in the old output (a
+    /// deploy checkout) is carried over.
+    pub fn commit(self) -> Result<Option<PathBuf>, OutputError> {
+        let Sink::Staging { dir, output } = self else {
+            return Ok(None);
+        };
+        let parent = output
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if output.exists() {
+            let git = output.join(".git");
+            if git.exists() {
+                std::fs::rename(&git, dir.join(".git"))
+                    .map_err(|e| OutputError::Io(git.clone(), e))?;
+            }
+            let old = parent.join(format!(".{name}.orebrief-old-{}", std::process::id()));
+            std::fs::rename(&output, &old).map_err(|e| OutputError::Io(output.clone(), e))?;
+            if let Err(e) = std::fs::rename(&dir, &output) {
+                let _ = std::fs::rename(&old, &output);
+                return Err(OutputError::Io(output, e));
+            }
+            let _ = std::fs::remove_dir_all(&old);
+        } else {
+            std::fs::rename(&dir, &output).map_err(|e| OutputError::Io(output.clone(), e))?;
+        }
+        Ok(Some(output))
+    }
+
+    /// Removes the staging folder of a failed build.
+    pub fn abandon(self) {
+        if let Sink::Staging { dir, .. } = self {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// Removes staging and old folders that an interrupted build left behind (by any process).
+fn clean_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [
+        format!(".{name}.orebrief-new-"),
+        format!(".{name}.orebrief-old-"),
+    ];
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = prefixes.iter().find_map(|p| file.strip_prefix(p.as_str())) {
+            // Leave the folders of a build still running in another process.
+            let alive = pid.parse::<u32>().ok().is_some_and(|pid| {
+                Path::new(&format!("/proc/{pid}")).exists() && pid != std::process::id()
+            });
+            if !alive {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
