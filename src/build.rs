@@ -108,8 +108,14 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     let today = options.today.unwrap_or_else(|| jiff::Zoned::now().date());
     let mut problems = Vec::new();
 
-    let (loaded, templates) =
-        rayon::join(|| load::load(root), || Templates::load(root, &config.theme));
+    let (loaded, templates) = rayon::join(
+        || {
+            let mut loaded = load::load(root);
+            load::history::fill_updated(root, &mut loaded.pages);
+            loaded
+        },
+        || Templates::load(root, &config.theme),
+    );
     problems.extend(loaded.diagnostics);
     let templates = match templates {
         Ok(t) => Some(t),
@@ -253,6 +259,13 @@ fn renderer<'a>(site: &'a Site, urls: &'a Urls, templates: &'a Templates) -> Ren
         generated: site.today.to_string(),
         as_of: site.latest_as_of().map(|d| d.to_string()),
         search_path: urls.page("search/").into_owned(),
+        paths: ["home", "minerals", "companies", "countries", "briefs", "search", "print"]
+            .into_iter()
+            .map(|name| {
+                let path = if name == "home" { String::new() } else { format!("{name}/") };
+                (name, urls.page(&path).into_owned())
+            })
+            .collect(),
         feed_path: "atom.xml",
     };
     Renderer {
@@ -281,6 +294,8 @@ struct SiteValue<'a> {
     as_of: Option<String>,
     search_path: String,
     feed_path: &'static str,
+    /// Paths of well-known pages (`home`, `minerals`, ..., `search`, `print`), as links.
+    paths: indexmap::IndexMap<&'static str, String>,
 }
 
 /// Collects the first error of parallel work.
