@@ -1,5 +1,6 @@
 //! The whole pipeline: load -> resolve -> render -> write.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -108,14 +109,106 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     let today = options.today.unwrap_or_else(|| jiff::Zoned::now().date());
     let mut problems = Vec::new();
 
-    let (loaded, templates) = rayon::join(
+    let (loaded, templates) = load_inputs(root, &config);
+    let Some(Prepared {
+        site,
+        templates,
+        urls,
+        bodies: rendered,
+        country_backlinks,
+    }) = prepare(
+        config,
+        loaded,
+        templates,
+        options.drafts,
+        today,
+        &mut problems,
+    )
+    else {
+        return Err(fail(problems));
+    };
+
+    let sink = if write {
+        Sink::staging(&output)?
+    } else {
+        Sink::Discard
+    };
+    let result = write_site(
+        &site,
+        &urls,
+        &templates,
+        &rendered,
+        &country_backlinks,
+        &sink,
+        options,
+        today,
+        None,
+    );
+    match result {
+        Ok(pages) => {
+            problems.retain(|d| !d.is_error());
+            diagnostics::sort_dedup(&mut problems);
+            let output = sink.commit()?;
+            Ok(BuildReport {
+                pages,
+                warnings: problems,
+                output,
+                elapsed: started.elapsed(),
+            })
+        }
+        Err(e) => {
+            sink.abandon();
+            match e {
+                Error::Content(mut more) => {
+                    problems.append(&mut more);
+                    Err(fail(problems))
+                }
+                other => Err(other),
+            }
+        }
+    }
+}
+
+/// Reads the content files (with their "last updated" dates from git) and the templates, in
+/// parallel: the inputs of [`prepare`].
+pub fn load_inputs(
+    root: &Path,
+    config: &SiteConfig,
+) -> (load::Loaded, Result<Templates, Vec<Diagnostic>>) {
+    rayon::join(
         || {
             let mut loaded = load::load(root);
             load::history::fill_updated(root, &mut loaded.pages);
             loaded
         },
         || Templates::load(root, &config.theme),
-    );
+    )
+}
+
+/// What a build has computed before it writes anything (kept by `serve` between rebuilds).
+pub struct Prepared {
+    /// The resolved site, with backlinks; page bodies are emptied once rendered.
+    pub site: Site,
+    /// The templates.
+    pub templates: Templates,
+    /// How links are written.
+    pub urls: Urls,
+    /// The rendered body of each page, by page index.
+    pub bodies: Vec<RenderedBody>,
+    /// Per country code, the pages whose bodies link to it.
+    pub country_backlinks: BTreeMap<String, Vec<usize>>,
+}
+
+/// Resolves the site and renders every body, then records what the bodies link to. Warnings
+/// and errors are added to `problems`; `None` when there is any error.
+pub fn prepare(
+    config: SiteConfig,
+    loaded: load::Loaded,
+    templates: Result<Templates, Vec<Diagnostic>>,
+    drafts: bool,
+    today: jiff::civil::Date,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Prepared> {
     problems.extend(loaded.diagnostics);
     let templates = match templates {
         Ok(t) => Some(t),
@@ -126,7 +219,7 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     };
     let selection = Selection {
         profile: config.profile,
-        drafts: options.drafts,
+        drafts,
     };
     let mut site = match resolve::resolve(config, loaded.pages, loaded.failed, selection, today) {
         Ok((site, warnings)) => {
@@ -135,12 +228,10 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
         }
         Err(mut e) => {
             problems.append(&mut e);
-            return Err(fail(problems));
+            return None;
         }
     };
-    let Some(templates) = templates else {
-        return Err(fail(problems));
-    };
+    let templates = templates?;
     let urls = Urls {
         base: site.config.base_url(),
         relative: site.config.relative_urls,
@@ -166,68 +257,45 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
         }
     }
     if problems.iter().any(Diagnostic::is_error) {
-        return Err(fail(problems));
+        return None;
     }
-    let links: Vec<Vec<usize>> = rendered.iter().map(|b| b.links.clone()).collect();
-    resolve::add_backlinks(&mut site, &links);
-    let mut country_backlinks: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
-    for (i, body) in rendered.iter().enumerate() {
+    let country_backlinks = link_bodies(&mut site, &rendered);
+    for page in &mut site.pages {
+        page.body = String::new();
+    }
+    Some(Prepared {
+        site,
+        templates,
+        urls,
+        bodies: rendered,
+        country_backlinks,
+    })
+}
+
+/// Records what the rendered bodies link to: the backlinks of every page, the countries met
+/// only in body links (so their pages exist) and the `countries` section they may need.
+/// Returns, per country code, the pages whose bodies link to it.
+pub fn link_bodies(site: &mut Site, bodies: &[RenderedBody]) -> BTreeMap<String, Vec<usize>> {
+    let links: Vec<Vec<usize>> = bodies.iter().map(|b| b.links.clone()).collect();
+    resolve::add_backlinks(site, &links);
+    let mut country_backlinks: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, body) in bodies.iter().enumerate() {
         for code in &body.countries {
             resolve::countries::ensure(&mut site.graph.countries, code);
             country_backlinks.entry(code.clone()).or_default().push(i);
         }
     }
-    resolve::ensure_countries_section(&mut site);
-    for page in &mut site.pages {
-        page.body = String::new();
-    }
-
-    let sink = if write {
-        Sink::staging(&output)?
-    } else {
-        Sink::Discard
-    };
-    let result = write_site(
-        &site,
-        &urls,
-        &templates,
-        &rendered,
-        &country_backlinks,
-        &sink,
-        options,
-        today,
-    );
-    match result {
-        Ok(pages) => {
-            problems.retain(|d| !d.is_error());
-            diagnostics::sort(&mut problems);
-            let output = sink.commit()?;
-            Ok(BuildReport {
-                pages,
-                warnings: problems,
-                output,
-                elapsed: started.elapsed(),
-            })
-        }
-        Err(e) => {
-            sink.abandon();
-            match e {
-                Error::Content(mut more) => {
-                    problems.append(&mut more);
-                    Err(fail(problems))
-                }
-                other => Err(other),
-            }
-        }
-    }
+    resolve::ensure_countries_section(site);
+    country_backlinks
 }
 
 fn fail(mut problems: Vec<Diagnostic>) -> Error {
-    diagnostics::sort(&mut problems);
+    diagnostics::sort_dedup(&mut problems);
     Error::Content(problems)
 }
 
-fn renderer<'a>(site: &'a Site, urls: &'a Urls, templates: &'a Templates) -> Renderer<'a> {
+/// The renderer of one build: the views of `site` and the `site` value every template gets.
+pub fn renderer<'a>(site: &'a Site, urls: &'a Urls, templates: &'a Templates) -> Renderer<'a> {
     let nav: Vec<NavItem> = site
         .sections
         .iter()
@@ -259,13 +327,26 @@ fn renderer<'a>(site: &'a Site, urls: &'a Urls, templates: &'a Templates) -> Ren
         generated: site.today.to_string(),
         as_of: site.latest_as_of().map(|d| d.to_string()),
         search_path: urls.page("search/").into_owned(),
-        paths: ["home", "minerals", "companies", "countries", "briefs", "search", "print"]
-            .into_iter()
-            .map(|name| {
-                let path = if name == "home" { String::new() } else { format!("{name}/") };
-                (name, urls.page(&path).into_owned())
-            })
-            .collect(),
+        print_path: urls.page(crate::render::print::PORTAL_PATH).into_owned(),
+        paths: [
+            "home",
+            "minerals",
+            "companies",
+            "countries",
+            "briefs",
+            "search",
+            "print",
+        ]
+        .into_iter()
+        .map(|name| {
+            let path = if name == "home" {
+                String::new()
+            } else {
+                format!("{name}/")
+            };
+            (name, urls.page(&path).into_owned())
+        })
+        .collect(),
         feed_path: "atom.xml",
     };
     Renderer {
@@ -293,6 +374,7 @@ struct SiteValue<'a> {
     generated: String,
     as_of: Option<String>,
     search_path: String,
+    print_path: String,
     feed_path: &'static str,
     /// Paths of well-known pages (`home`, `minerals`, ..., `search`, `print`), as links.
     paths: indexmap::IndexMap<&'static str, String>,
@@ -307,8 +389,32 @@ impl Errors {
     }
 }
 
+/// A part of a build's outputs, for the incremental rebuilds of `serve`: [`write_site`] given
+/// one writes only these.
+#[derive(Debug, Clone, Default)]
+pub struct Only {
+    /// Content pages (by index), with their data exports.
+    pub pages: BTreeSet<usize>,
+    /// Country pages, by ISO code.
+    pub countries: BTreeSet<String>,
+    /// Section list pages, by name.
+    pub sections: BTreeSet<String>,
+    /// The home page.
+    pub home: bool,
+    /// The 404 page.
+    pub not_found: bool,
+    /// The search index and page and the print pages (they read every page).
+    pub search_and_print: bool,
+    /// `data/portal.json`, the feed, the sitemap, `robots.txt`, `.nojekyll`, `CNAME`.
+    pub site_files: bool,
+    /// The theme's and the site's static files.
+    pub static_files: bool,
+}
+
+/// Renders and writes the outputs of a prepared build (all of them, or `only` those);
+/// returns how many pages it wrote.
 #[allow(clippy::too_many_arguments)]
-fn write_site(
+pub fn write_site(
     site: &Site,
     urls: &Urls,
     templates: &Templates,
@@ -317,6 +423,7 @@ fn write_site(
     sink: &Sink,
     options: &BuildOptions,
     today: jiff::civil::Date,
+    only: Option<&Only>,
 ) -> Result<usize, Error> {
     let renderer = renderer(site, urls, templates);
     let views = &renderer.views;
@@ -346,6 +453,7 @@ fn write_site(
         let page = &site.pages[i];
         match page.kind {
             Kind::Home | Kind::Section | Kind::Country => return,
+            _ if only.is_some_and(|o| !o.pages.contains(&i)) => return,
             _ => {}
         }
         page_html(renderer.page(i, &bodies[i]), &write::index_file(&page.path));
@@ -376,7 +484,12 @@ fn write_site(
         }
     });
     // Country pages.
-    let countries: Vec<&resolve::Country> = site.graph.countries.values().collect();
+    let countries: Vec<&resolve::Country> = site
+        .graph
+        .countries
+        .values()
+        .filter(|c| only.is_none_or(|o| o.countries.contains(&c.code)))
+        .collect();
     countries.par_iter().for_each(|country| {
         let path = format!("countries/{}/", country.code.to_ascii_lowercase());
         let backlinks = country_backlinks
@@ -399,55 +512,75 @@ fn write_site(
     });
     // Sections, home, 404.
     site.sections.par_iter().for_each(|section| {
+        if only.is_some_and(|o| !o.sections.contains(&section.name)) {
+            return;
+        }
         page_html(
             renderer.section(section, bodies),
             &write::index_file(&format!("{}/", section.name)),
         );
     });
-    page_html(renderer.home(bodies), "index.html");
-    page_html(renderer.not_found(), "404.html");
+    if only.is_none_or(|o| o.home) {
+        page_html(renderer.home(bodies), "index.html");
+    }
+    if only.is_none_or(|o| o.not_found) {
+        page_html(renderer.not_found(), "404.html");
+    }
+    let extra_pages = if only.is_none_or(|o| o.search_and_print) {
+        search_and_print(site, urls, templates, &renderer, bodies, &page_html, &put)
+    } else {
+        0
+    };
 
     // Site-wide files.
     let generated = today.to_string();
-    match serde_json::to_vec(&data::portal(site, views, &generated)) {
-        Ok(json) => put("data/portal.json", &json),
-        Err(e) => errors.push(Diagnostic::error(
-            "data/portal.json",
-            0,
-            0,
-            format!("cannot export: {e}"),
-        )),
+    let site_files = only.is_none_or(|o| o.site_files);
+    if site_files {
+        match serde_json::to_vec(&data::portal(site, views, &generated)) {
+            Ok(json) => put("data/portal.json", &json),
+            Err(e) => errors.push(Diagnostic::error(
+                "data/portal.json",
+                0,
+                0,
+                format!("cannot export: {e}"),
+            )),
+        }
+        put("atom.xml", feeds::atom(site, urls, &generated).as_bytes());
+        let mut paths: Vec<(String, Option<String>)> = vec![(String::new(), None)];
+        paths.extend(site.sections.iter().map(|s| (format!("{}/", s.name), None)));
+        if templates.has("search.html") {
+            paths.push((write::search::PAGE_PATH.to_string(), None));
+        }
+        paths.extend(
+            site.pages
+                .iter()
+                .filter(|p| !matches!(p.kind, Kind::Home | Kind::Section | Kind::Country))
+                .map(|p| {
+                    (
+                        p.path.clone(),
+                        p.meta.updated.or(p.meta.date).map(|d| d.to_string()),
+                    )
+                }),
+        );
+        paths.extend(
+            site.graph
+                .countries
+                .keys()
+                .map(|c| (format!("countries/{}/", c.to_ascii_lowercase()), None)),
+        );
+        put("sitemap.xml", feeds::sitemap(&paths, urls).as_bytes());
+        put("robots.txt", feeds::robots(urls).as_bytes());
+        put(".nojekyll", b"");
+        if let Some(cname) = &site.config.cname {
+            put("CNAME", format!("{}\n", cname.trim()).as_bytes());
+        }
     }
-    put("atom.xml", feeds::atom(site, urls, &generated).as_bytes());
-    let mut paths: Vec<(String, Option<String>)> = vec![(String::new(), None)];
-    paths.extend(site.sections.iter().map(|s| (format!("{}/", s.name), None)));
-    paths.extend(
-        site.pages
-            .iter()
-            .filter(|p| !matches!(p.kind, Kind::Home | Kind::Section | Kind::Country))
-            .map(|p| {
-                (
-                    p.path.clone(),
-                    p.meta.updated.or(p.meta.date).map(|d| d.to_string()),
-                )
-            }),
-    );
-    paths.extend(
-        site.graph
-            .countries
-            .keys()
-            .map(|c| (format!("countries/{}/", c.to_ascii_lowercase()), None)),
-    );
-    put("sitemap.xml", feeds::sitemap(&paths, urls).as_bytes());
-    put("robots.txt", feeds::robots(urls).as_bytes());
-    put(".nojekyll", b"");
-    if let Some(cname) = &site.config.cname {
-        put("CNAME", format!("{}\n", cname.trim()).as_bytes());
+    if only.is_none_or(|o| o.static_files) {
+        for (rel, bytes) in &templates.theme_static {
+            put(rel, bytes);
+        }
+        copy_static(&options.root, sink, &errors, &io_error);
     }
-    for (rel, bytes) in &templates.theme_static {
-        put(rel, bytes);
-    }
-    copy_static(&options.root, sink, &errors, &io_error);
 
     if let Some(e) = io_error.into_inner().expect("io error") {
         return Err(Error::Output(e));
@@ -463,8 +596,61 @@ fn write_site(
         .count()
         + site.graph.countries.len()
         + site.sections.len()
-        + 2;
+        + 2
+        + extra_pages;
     Ok(pages)
+}
+
+/// Writes the search index and page, the printable briefs and the portal as one document;
+/// returns how many pages it wrote.
+fn search_and_print(
+    site: &Site,
+    urls: &Urls,
+    templates: &Templates,
+    renderer: &Renderer<'_>,
+    bodies: &[RenderedBody],
+    page_html: &(dyn Fn(Result<String, Diagnostic>, &str) + Sync),
+    put: &(dyn Fn(&str, &[u8]) + Sync),
+) -> usize {
+    use crate::render::print;
+    let index = write::search::entries(site, urls, bodies);
+    match write::search::script(&index) {
+        Ok(js) => put(write::search::INDEX_FILE, js.as_bytes()),
+        Err(e) => page_html(
+            Err(Diagnostic::error(
+                write::search::INDEX_FILE,
+                0,
+                0,
+                format!("cannot write the search index: {e}"),
+            )),
+            "",
+        ),
+    }
+    let mut pages = 0;
+    if templates.has("search.html") {
+        page_html(
+            write::search::page(renderer, &index),
+            &write::index_file(write::search::PAGE_PATH),
+        );
+        pages += 1;
+    }
+    if templates.has("print.html") {
+        let briefs: Vec<usize> = (0..site.pages.len())
+            .filter(|&i| site.pages[i].kind == Kind::Brief)
+            .collect();
+        briefs.par_iter().for_each(|&i| {
+            page_html(
+                renderer.brief_print(i, bodies),
+                &write::index_file(&print::brief_print_path(&site.pages[i].path)),
+            );
+        });
+        page_html(
+            renderer.portal_print(bodies),
+            &write::index_file(print::PORTAL_PATH),
+        );
+        pages += briefs.len() + 1;
+    }
+    pages
 }
 
 /// Copies the site's `static/` folder as it is (after the theme's, so it wins).

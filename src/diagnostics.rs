@@ -96,6 +96,13 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Sorts diagnostics by file, line and column so reports read top to bottom, dropping
+/// repeats (a broken template fails the same way on every page that uses it).
+pub fn sort_dedup(diagnostics: &mut Vec<Diagnostic>) {
+    sort(diagnostics);
+    diagnostics.dedup();
+}
+
 /// Sorts diagnostics by file, line and column so reports read top to bottom.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {

@@ -647,7 +647,7 @@ pub fn check_url(url: &Option<String>) -> Result<(), String> {
                 Ok(())
             } else {
                 Err(format!(
-                    "URL `{url}` uses the `{scheme}:` scheme; only http(s) and relative URLs are allowed"
+                    "URL `{url}` uses the `{scheme}:` scheme; only http(s), mailto and relative URLs are allowed"
                 ))
             }
         }

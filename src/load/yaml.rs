@@ -46,6 +46,12 @@ pub fn to_diagnostic(
         None => (line_offset.max(1), 0),
     };
     let message = strip_position(&full);
+    // serde_yaml places errors raised while reading a value (a bad date) at the start of the
+    // enclosing mapping: point at the value itself when it can be found.
+    let (line, column) = match bad_value(&message).and_then(|v| find_value(text, v)) {
+        Some((l, c)) => (l + line_offset, c),
+        None => (line, column),
+    };
     if let Some(rest) = message.split("unknown field `").nth(1) {
         let name = rest.split('`').next().unwrap_or_default();
         let expected = expected_names(rest);
@@ -89,8 +95,31 @@ pub fn to_diagnostic(
     } else {
         "check the YAML syntax near this position"
     };
-    let _ = text;
+
     Diagnostic::error(file, line, column, message).with_hint(hint)
+}
+
+/// The offending value quoted in a message of ours such as "`2025-13` is not a date".
+fn bad_value(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let rest = &message[start..];
+    let end = rest.find('`')?;
+    rest[end..]
+        .starts_with("` is not a date")
+        .then(|| &rest[..end])
+}
+
+/// The 1-based line and column of the first scalar equal to `value` in `text`.
+fn find_value(text: &str, value: &str) -> Option<(usize, usize)> {
+    let mut parser = Parser::new_from_str(text);
+    while let Some(Ok((event, span))) = parser.next_event() {
+        if let Event::Scalar(v, ..) = &event {
+            if v == value {
+                return Some(pos(&span));
+            }
+        }
+    }
+    None
 }
 
 /// Removes serde_yaml's trailing " at line N column M".
@@ -258,6 +287,20 @@ mod tests {
             Some((7, 7))
         );
         assert_eq!(locate(DOC, &[Seg::Key("missing")]), None);
+    }
+
+    #[test]
+    fn bad_dates_point_at_the_value() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct T {
+            title: String,
+            date: crate::model::PartialDate,
+        }
+        let err =
+            parse::<T>("title: x\ndate: 2024-02-30\n", Path::new("f.md"), 1, &[]).unwrap_err();
+        assert_eq!((err.line, err.column), (3, 7), "{err}");
+        assert!(err.message.contains("is not a date"));
     }
 
     #[test]

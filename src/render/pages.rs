@@ -227,35 +227,38 @@ impl<'a> Renderer<'a> {
                 stage.is_none_or(|s| tables[t].stage == s)
                     && year.is_none_or(|y| tables[t].year == y)
             });
-            candidates
-                .max_by_key(|&t| tables[t].year)
-                .or_else(|| {
-                    if stage.is_none() && year.is_none() {
-                        self.views.headline_table(m)
+            // Without a stage or year: the headline table, as on the dashboard; otherwise the
+            // newest table that matches, mine before refinery before smelter.
+            let chosen = if stage.is_none() && year.is_none() {
+                self.views.headline_table(m)
+            } else {
+                candidates.max_by(|&a, &b| {
+                    tables[a]
+                        .year
+                        .cmp(&tables[b].year)
+                        .then(tables[b].stage.cmp(&tables[a].stage))
+                })
+            };
+            chosen.ok_or_else(|| {
+                let have: Vec<String> = tables
+                    .iter()
+                    .map(|t| format!("{} {}", t.stage.as_str(), t.year))
+                    .collect();
+                (
+                    format!(
+                        "`{id}` has no production table{}{}",
+                        stage
+                            .map(|s| format!(" for stage {}", s.as_str()))
+                            .unwrap_or_default(),
+                        year.map(|y| format!(" in {y}")).unwrap_or_default()
+                    ),
+                    if have.is_empty() {
+                        "add a `production:` table to the mineral".to_string()
                     } else {
-                        None
-                    }
-                })
-                .ok_or_else(|| {
-                    let have: Vec<String> = tables
-                        .iter()
-                        .map(|t| format!("{} {}", t.stage.as_str(), t.year))
-                        .collect();
-                    (
-                        format!(
-                            "`{id}` has no production table{}{}",
-                            stage
-                                .map(|s| format!(" for stage {}", s.as_str()))
-                                .unwrap_or_default(),
-                            year.map(|y| format!(" in {y}")).unwrap_or_default()
-                        ),
-                        if have.is_empty() {
-                            "add a `production:` table to the mineral".to_string()
-                        } else {
-                            format!("its tables: {}", have.join(", "))
-                        },
-                    )
-                })
+                        format!("its tables: {}", have.join(", "))
+                    },
+                )
+            })
         };
         match call.name.as_str() {
             "supply_table" => ctx.insert("table", &self.views.table(m, table_index()?)),
@@ -270,7 +273,14 @@ impl<'a> Renderer<'a> {
                 }
             },
             _ => {
-                let chart = if text("of")? == Some("imports") {
+                let of = text("of")?.unwrap_or("production");
+                if of != "production" && of != "imports" {
+                    return Err((
+                        format!("`of` must be \"production\" or \"imports\", not \"{of}\""),
+                        "chart(mineral=\"x\", of=\"imports\") draws US import sources".into(),
+                    ));
+                }
+                let chart = if of == "imports" {
                     self.views
                         .import_sources(m)
                         .map(|v| v.chart)

@@ -2,7 +2,9 @@
 
 /// Stands for the page's root in HTML made once and shown on several pages (a body shown on
 /// its own page and in a print annex); replaced by the real root when the page is rendered.
-pub const ROOT_MARK: &str = "\u{E000}root\u{E001}";
+/// Made only of characters that pulldown-cmark leaves as they are in an href and that HTML
+/// escaping leaves alone, so it survives into the HTML unchanged.
+pub const ROOT_MARK: &str = "$orebrief-root$";
 
 /// How links are written in this build.
 #[derive(Debug, Clone)]

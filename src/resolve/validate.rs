@@ -185,6 +185,23 @@ pub fn check_page(
             check_code(code, &path, true, out);
             check_figure(value, &path, out);
         }
+        if let Some(world) = reserves.world {
+            let path = [Seg::Key("reserves"), Seg::Key("world")];
+            check_figure(world, &path, out);
+            let listed: f64 = reserves.by_country.values().sum();
+            if world.is_finite() && listed > world * 1.005 + 1e-9 {
+                out.push(
+                    error_at(
+                        page,
+                        &path,
+                        format!(
+                            "world reserves {world} are less than the sum of by_country ({listed})"
+                        ),
+                    )
+                    .with_hint("correct the total or the country figures"),
+                );
+            }
+        }
         check_source(
             &reserves.source,
             &[Seg::Key("reserves"), Seg::Key("source")],

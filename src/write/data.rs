@@ -85,13 +85,10 @@ pub struct PageExport<'a> {
     title: &'a str,
     url: String,
     summary: Option<&'a str>,
-    /// The front matter as written (less `internal:` in public builds, and `extra:`).
+    /// The front matter as written (less `internal:` in public builds).
     data: serde_json::Value,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     production: Vec<TableExport<'a>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     producers: Vec<ProducerExport<'a>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     agreements: Vec<AgreementExport<'a>>,
     briefs: Vec<LinkExport<'a>>,
     backlinks: Vec<LinkExport<'a>>,
@@ -108,7 +105,15 @@ pub struct CountryExport<'a> {
     facilities: Vec<CountryFacilityExport<'a>>,
     export_controls: Vec<CountryControlExport<'a>>,
     us_imports: Vec<CountryImportExport<'a>>,
+    reserves: Vec<CountryReserveExport<'a>>,
     briefs: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct CountryReserveExport<'a> {
+    mineral: &'a str,
+    value: f64,
+    unit: &'a str,
 }
 
 #[derive(Serialize)]
@@ -366,6 +371,19 @@ pub fn country_export<'a>(site: &'a Site, views: &Views<'a>, c: &'a Country) -> 
                     period,
                     share,
                 }
+            })
+            .collect(),
+        reserves: c
+            .reserves
+            .iter()
+            .map(|&(m, value)| CountryReserveExport {
+                mineral: &pages[m].id,
+                value,
+                unit: pages[m]
+                    .meta
+                    .reserves
+                    .as_ref()
+                    .map_or("", |r| r.unit.as_str()),
             })
             .collect(),
         briefs: c.briefs.iter().map(|&b| pages[b].id.as_str()).collect(),
