@@ -17,6 +17,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod load;
 pub mod model;
+pub mod pdf;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;

@@ -64,6 +64,16 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Print a brief and the profiles it names to PDF, with headless Chromium.
+    Pdf {
+        /// The brief's id (its file name without .md).
+        brief: String,
+        /// The PDF to write (default: BRIEF.pdf in the current folder).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
     /// Create a new site that builds at once.
     Init {
         /// The folder to create.
@@ -151,6 +161,24 @@ fn main() -> ExitCode {
             }
             Err(e) => report_error(&e),
         },
+        Command::Pdf {
+            brief,
+            output,
+            site,
+        } => {
+            let output = output.unwrap_or_else(|| PathBuf::from(format!("{brief}.pdf")));
+            match orebrief::pdf::brief_pdf(&options(cli.root, &site), &brief, &output) {
+                Ok(path) => {
+                    println!("wrote {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(orebrief::pdf::PdfError::Build(e)) => report_error(&e),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Init { dir } => match orebrief::scaffold::init(&dir) {
             Ok(()) => {
                 println!(

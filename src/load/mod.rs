@@ -1,6 +1,7 @@
 //! Stage 1, **load**: walk `content/`, split each file into front matter and body, and parse
 //! the front matter into typed [`Page`]s. Files are read and parsed in parallel.
 
+pub mod history;
 pub mod split;
 pub mod walk;
 pub mod yaml;

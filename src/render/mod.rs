@@ -6,6 +6,7 @@ pub mod format;
 pub mod highlight;
 pub mod markdown;
 pub mod pages;
+pub mod print;
 pub mod shortcodes;
 pub mod templates;
 pub mod urls;

@@ -3,6 +3,7 @@
 pub mod data;
 pub mod feeds;
 pub mod output;
+pub mod search;
 
 pub use output::{OutputError, Sink};
 

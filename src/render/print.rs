@@ -1,0 +1,1086 @@
+//! Printable documents, one HTML page each, styled for paper (A4 or Letter) by the theme's
+//! print CSS:
+//!
+//! - `briefs/<id>/print/`: a brief, then the profile of every mineral and company it names,
+//!   as annexes, with a table of contents;
+//! - `print/`: the whole portal as one document: home (with the dashboard), minerals,
+//!   companies, countries, briefs and other pages.
+//!
+//! Each part is rendered through `partials/print_<kind>.html` with the same values its own
+//! page gets (and the same partials: supply tables, producers, import sources, charts), from
+//! the already rendered bodies ([`RenderedBody::html`], whose [`ROOT_MARK`] becomes the print
+//! page's root). Ids inside a part are prefixed with the part's anchor so that they stay
+//! unique in the document, and links to a page that is part of the document jump to it.
+
+use serde::Serialize;
+use tera::{Context, Value};
+
+use super::context::{
+    CountryDetails, CountryRef, ImportSourcesView, PageView, ProducerView, Ref, TableView,
+};
+use super::markdown::TocEntry;
+use super::pages::{RenderedBody, Renderer};
+use super::urls::ROOT_MARK;
+use crate::diagnostics::Diagnostic;
+use crate::model::{Kind, PartialDate};
+use crate::resolve::Country;
+
+/// The site path of the whole portal as one document.
+pub const PORTAL_PATH: &str = "print/";
+
+/// The site path of the printable version of the brief whose page is at `path`.
+pub fn brief_print_path(path: &str) -> String {
+    format!("{path}print/")
+}
+
+/// What a part of a document shows.
+#[derive(Clone, Copy)]
+enum Subject<'s> {
+    /// The home page and its dashboard.
+    Home,
+    /// A page of the site.
+    Page(usize),
+    /// A country page.
+    Country(&'s Country),
+}
+
+/// A part, planned before anything is rendered (links between parts need every anchor).
+struct Planned<'s> {
+    subject: Subject<'s>,
+    anchor: String,
+    /// "Annex A".
+    label: Option<String>,
+    /// Heading level of the part's title.
+    level: u8,
+    /// The title is the document's own (the brief of a brief's document).
+    headless: bool,
+}
+
+struct Chapter<'s> {
+    anchor: Option<String>,
+    title: Option<String>,
+    parts: Vec<Planned<'s>>,
+}
+
+#[derive(Serialize)]
+struct DocumentView<'a> {
+    /// `brief` or `portal`.
+    kind: &'static str,
+    title: &'a str,
+    eyebrow: String,
+    summary: Option<&'a str>,
+    date: Option<PartialDate>,
+    /// Link to the web version.
+    web_path: String,
+    edition: &'static str,
+    toc: Vec<TocItem>,
+    chapters: Vec<ChapterView>,
+    /// `@page` rules with the running header (safe CSS).
+    page_css: Value,
+}
+
+#[derive(Serialize)]
+struct TocItem {
+    anchor: String,
+    label: String,
+    kind: &'static str,
+    children: Vec<TocItem>,
+}
+
+#[derive(Serialize)]
+struct ChapterView {
+    anchor: Option<String>,
+    title: Option<String>,
+    parts: Vec<PartView>,
+}
+
+#[derive(Serialize)]
+struct PartView {
+    anchor: String,
+    kind: &'static str,
+    internal: bool,
+    /// The id of the part's title (the document's title for a headless part).
+    labelledby: String,
+    html: Value,
+}
+
+/// What a part's template gets as `part`.
+#[derive(Serialize)]
+struct PartInfo<'a> {
+    anchor: &'a str,
+    label: Option<&'a str>,
+    level: u8,
+    sub: u8,
+    headless: bool,
+    /// The page's address on the published site.
+    permalink: String,
+}
+
+impl<'a> Renderer<'a> {
+    /// Renders the printable version of brief `i`: the brief, then the profile of every
+    /// mineral and company it names, as annexes, with a table of contents.
+    pub fn brief_print(&self, i: usize, bodies: &[RenderedBody]) -> Result<String, Diagnostic> {
+        let site = self.views.site;
+        let page = &site.pages[i];
+        let path = brief_print_path(&page.path);
+        let mut annexes = Vec::new();
+        let named = |ids: &Option<Vec<String>>, kind| {
+            ids.iter()
+                .flatten()
+                .filter_map(move |id| site.find(id, kind))
+                .collect::<Vec<usize>>()
+        };
+        let mut subjects = named(&page.meta.minerals, Kind::Mineral);
+        subjects.extend(named(&page.meta.companies, Kind::Company));
+        let mut seen = std::collections::HashSet::new();
+        subjects.retain(|j| seen.insert(*j));
+        for (n, j) in subjects.into_iter().enumerate() {
+            annexes.push(Planned {
+                subject: Subject::Page(j),
+                anchor: anchor_of(site, Subject::Page(j)),
+                label: Some(format!("Annex {}", annex_letter(n))),
+                level: 2,
+                headless: false,
+            });
+        }
+        let chapters = vec![
+            Chapter {
+                anchor: None,
+                title: None,
+                parts: vec![Planned {
+                    subject: Subject::Page(i),
+                    anchor: anchor_of(site, Subject::Page(i)),
+                    label: None,
+                    level: 1,
+                    headless: true,
+                }],
+            },
+            Chapter {
+                anchor: None,
+                title: None,
+                parts: annexes,
+            },
+        ];
+        let eyebrow = match page.meta.date {
+            Some(d) => format!("Brief · {d}"),
+            None => "Brief".to_string(),
+        };
+        self.document(
+            &path,
+            "brief",
+            page.title(),
+            eyebrow,
+            page.meta.summary.as_deref(),
+            page.meta.date,
+            self.views.urls.page(&page.path).into_owned(),
+            chapters,
+            bodies,
+        )
+    }
+
+    /// Renders the whole portal as one document: home, minerals, companies, countries,
+    /// briefs and other pages.
+    pub fn portal_print(&self, bodies: &[RenderedBody]) -> Result<String, Diagnostic> {
+        let site = self.views.site;
+        let mut chapters = vec![Chapter {
+            anchor: None,
+            title: None,
+            parts: vec![Planned {
+                subject: Subject::Home,
+                anchor: anchor_of(site, Subject::Home),
+                label: None,
+                level: 2,
+                headless: false,
+            }],
+        }];
+        let part = |subject: Subject<'a>| Planned {
+            subject,
+            anchor: anchor_of(site, subject),
+            label: None,
+            level: 3,
+            headless: false,
+        };
+        let mut chapter = |name: &str, title: String, parts: Vec<Planned<'a>>| {
+            if !parts.is_empty() {
+                chapters.push(Chapter {
+                    anchor: Some(format!("chapter-{name}")),
+                    title: Some(title),
+                    parts,
+                });
+            }
+        };
+        let section_title = |name: &str| {
+            site.sections
+                .iter()
+                .find(|s| s.name == name)
+                .and_then(|s| s.index)
+                .and_then(|i| site.pages[i].meta.title.clone())
+                .unwrap_or_else(|| super::pages::title_case(name))
+        };
+        let of_kind = |kind: Kind| -> Vec<Planned<'a>> {
+            // Section order first (weight, date, title), then pages of the kind elsewhere.
+            let mut list: Vec<usize> = site
+                .sections
+                .iter()
+                .flat_map(|s| s.pages.iter().copied())
+                .filter(|&j| site.pages[j].kind == kind)
+                .collect();
+            for (j, p) in site.pages.iter().enumerate() {
+                if p.kind == kind && !list.contains(&j) {
+                    list.push(j);
+                }
+            }
+            list.into_iter().map(|j| part(Subject::Page(j))).collect()
+        };
+        chapter(
+            "minerals",
+            section_title("minerals"),
+            of_kind(Kind::Mineral),
+        );
+        chapter(
+            "companies",
+            section_title("companies"),
+            of_kind(Kind::Company),
+        );
+        let mut countries: Vec<&Country> = site.graph.countries.values().collect();
+        countries.sort_by_cached_key(|c| c.name.to_lowercase());
+        chapter(
+            "countries",
+            section_title("countries"),
+            countries
+                .into_iter()
+                .map(|c| part(Subject::Country(c)))
+                .collect(),
+        );
+        chapter("briefs", section_title("briefs"), of_kind(Kind::Brief));
+        chapter("pages", "Other pages".to_string(), of_kind(Kind::Page));
+        self.document(
+            PORTAL_PATH,
+            "portal",
+            &site.config.title,
+            "The whole portal".to_string(),
+            site.config.description.as_deref(),
+            None,
+            self.views.urls.page("").into_owned(),
+            chapters,
+            bodies,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn document(
+        &self,
+        path: &str,
+        kind: &'static str,
+        title: &str,
+        eyebrow: String,
+        summary: Option<&str>,
+        date: Option<PartialDate>,
+        web_path: String,
+        chapters: Vec<Chapter<'_>>,
+        bodies: &[RenderedBody],
+    ) -> Result<String, Diagnostic> {
+        let site = self.views.site;
+        let urls = self.views.urls;
+        let root = urls.root(path);
+        // Links to a page that is part of the document jump to it.
+        let targets: Vec<(String, &str)> = chapters
+            .iter()
+            .flat_map(|c| c.parts.iter())
+            .map(|p| (self.web_path(p.subject), p.anchor.as_str()))
+            .collect();
+        let mut toc = Vec::new();
+        let mut views = Vec::with_capacity(chapters.len());
+        for chapter in &chapters {
+            let mut parts = Vec::with_capacity(chapter.parts.len());
+            let mut items = Vec::new();
+            for planned in &chapter.parts {
+                let html = self.part(path, &root, planned, bodies)?;
+                let html = prefix_ids(&html, &format!("{}-", planned.anchor));
+                let html = link_parts(&html, &root, &targets);
+                let (label, kind) = self.toc_label(planned);
+                let children = if planned.headless {
+                    self.part_toc(planned.subject, bodies)
+                        .iter()
+                        .filter(|h| h.level <= 3)
+                        .map(|h| TocItem {
+                            anchor: format!("{}-{}", planned.anchor, h.id),
+                            label: h.title.clone(),
+                            kind: "heading",
+                            children: Vec::new(),
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                items.push(TocItem {
+                    anchor: planned.anchor.clone(),
+                    label,
+                    kind,
+                    children,
+                });
+                parts.push(PartView {
+                    anchor: planned.anchor.clone(),
+                    kind: subject_kind(site, planned.subject),
+                    internal: matches!(planned.subject, Subject::Page(j) if site.pages[j].is_internal()),
+                    labelledby: if planned.headless {
+                        "document-title".to_string()
+                    } else {
+                        format!("{}-title", planned.anchor)
+                    },
+                    html: Value::safe_string(&html),
+                });
+            }
+            match (&chapter.anchor, &chapter.title) {
+                (Some(anchor), Some(title)) => toc.push(TocItem {
+                    anchor: anchor.clone(),
+                    label: title.clone(),
+                    kind: "chapter",
+                    children: items,
+                }),
+                _ => toc.extend(items),
+            }
+            views.push(ChapterView {
+                anchor: chapter.anchor.clone(),
+                title: chapter.title.clone(),
+                parts,
+            });
+        }
+        let internal = site.profile == crate::config::Profile::Internal;
+        let mut header = site.config.title.clone();
+        if internal {
+            header.push_str(" (Internal)");
+        }
+        if let Some(as_of) = site.latest_as_of() {
+            header.push_str(&format!(" · Data as of {as_of}"));
+        }
+        let page_css = format!(
+            "@page {{ @top-left {{ content: \"{}\"; font-size: 8.5pt; color: #444; }} }}",
+            css_string(&header)
+        );
+        let view = DocumentView {
+            kind,
+            title,
+            eyebrow,
+            summary,
+            date,
+            web_path,
+            edition: if internal { "Internal" } else { "Public" },
+            toc,
+            chapters: views,
+            page_css: Value::safe_string(&page_css),
+        };
+        let mut ctx = self.base_context(path);
+        ctx.insert("document", &view);
+        ctx.insert(
+            "page",
+            &DocumentPage {
+                title,
+                kind: "print",
+                path: urls.page(path).into_owned(),
+                summary,
+            },
+        );
+        self.templates.render("print.html", &ctx)
+    }
+
+    /// The href (without root) of the web page of a subject.
+    fn web_path(&self, subject: Subject<'_>) -> String {
+        let urls = self.views.urls;
+        match subject {
+            Subject::Home => urls.page("").into_owned(),
+            Subject::Page(j) => urls.page(&self.views.site.pages[j].path).into_owned(),
+            Subject::Country(c) => urls
+                .page(&format!("countries/{}/", c.code.to_ascii_lowercase()))
+                .into_owned(),
+        }
+    }
+
+    fn toc_label(&self, planned: &Planned<'_>) -> (String, &'static str) {
+        let site = self.views.site;
+        let (title, kind) = match planned.subject {
+            Subject::Home => (
+                site.home
+                    .and_then(|i| site.pages[i].meta.title.clone())
+                    .unwrap_or_else(|| "Overview".to_string()),
+                "home",
+            ),
+            Subject::Page(j) => (
+                site.pages[j].title().to_string(),
+                site.pages[j].kind.as_str(),
+            ),
+            Subject::Country(c) => (c.name.clone(), "country"),
+        };
+        match &planned.label {
+            Some(label) => (format!("{label}: {title}"), kind),
+            None => (title, kind),
+        }
+    }
+
+    fn part_toc<'b>(&self, subject: Subject<'_>, bodies: &'b [RenderedBody]) -> &'b [TocEntry] {
+        match subject {
+            Subject::Page(j) => bodies.get(j).map_or(&[][..], |b| b.toc.as_slice()),
+            _ => &[],
+        }
+    }
+
+    /// Renders one part through `partials/print_<kind>.html`.
+    fn part(
+        &self,
+        doc_path: &str,
+        root: &str,
+        planned: &Planned<'_>,
+        bodies: &[RenderedBody],
+    ) -> Result<String, Diagnostic> {
+        let site = self.views.site;
+        let v = &self.views;
+        let mut ctx: Context = self.base_context(doc_path);
+        let shift = planned.level.saturating_sub(1);
+        let body = |j: usize| -> String {
+            let html = bodies
+                .get(j)
+                .map(|b| b.html.replace(ROOT_MARK, root))
+                .unwrap_or_default();
+            shift_headings(&html, shift)
+        };
+        let web = self.web_path(planned.subject);
+        // Source references of a profile point into its own sources list.
+        ctx.insert("page_path", &web);
+        let permalink = match planned.subject {
+            Subject::Home => v.urls.permalink(""),
+            Subject::Page(j) => v.urls.permalink(&site.pages[j].path),
+            Subject::Country(c) => v
+                .urls
+                .permalink(&format!("countries/{}/", c.code.to_ascii_lowercase())),
+        };
+        ctx.insert(
+            "part",
+            &PartInfo {
+                anchor: &planned.anchor,
+                label: planned.label.as_deref(),
+                level: planned.level.min(6),
+                sub: (planned.level + 1).min(6),
+                headless: planned.headless,
+                permalink,
+            },
+        );
+        let template = match planned.subject {
+            Subject::Home => {
+                let (title, summary, content) = match site.home {
+                    Some(i) => (
+                        site.pages[i]
+                            .meta
+                            .title
+                            .as_deref()
+                            .unwrap_or(&site.config.title),
+                        site.pages[i]
+                            .meta
+                            .summary
+                            .as_deref()
+                            .or(site.config.description.as_deref()),
+                        body(i),
+                    ),
+                    None => (
+                        site.config.title.as_str(),
+                        site.config.description.as_deref(),
+                        String::new(),
+                    ),
+                };
+                ctx.insert(
+                    "page",
+                    &HomePrint {
+                        id: "home",
+                        kind: "home",
+                        title,
+                        summary,
+                        path: web.clone(),
+                        content: Value::safe_string(&content),
+                    },
+                );
+                ctx.insert("dashboard", &self.dashboard());
+                "partials/print_home.html"
+            }
+            Subject::Country(country) => {
+                let (content, summary, toc) = match country.note {
+                    Some(i) => (
+                        body(i),
+                        site.pages[i].meta.summary.as_deref(),
+                        bodies.get(i).map_or(&[][..], |b| b.toc.as_slice()),
+                    ),
+                    None => (String::new(), None, &[][..]),
+                };
+                let updated = country.note.and_then(|i| site.pages[i].meta.updated);
+                ctx.insert(
+                    "page",
+                    &CountryPrint {
+                        id: country.code.to_ascii_lowercase(),
+                        kind: "country",
+                        title: &country.name,
+                        summary,
+                        path: web.clone(),
+                        content: Value::safe_string(&content),
+                        toc,
+                        updated,
+                        details: v.country(country),
+                    },
+                );
+                "partials/print_country.html"
+            }
+            Subject::Page(j) => {
+                let page = &site.pages[j];
+                let content = Value::safe_string(&body(j));
+                let toc = bodies.get(j).map_or(&[][..], |b| b.toc.as_slice());
+                let common = v.common(j, content, toc);
+                match page.kind {
+                    Kind::Mineral => {
+                        ctx.insert("mineral", &v.page_ref(j));
+                        ctx.insert(
+                            "page",
+                            &Print {
+                                common,
+                                details: self.mineral_print(j),
+                            },
+                        );
+                        "partials/print_mineral.html"
+                    }
+                    Kind::Company => {
+                        ctx.insert(
+                            "page",
+                            &Print {
+                                common,
+                                details: self.company_print(j),
+                            },
+                        );
+                        "partials/print_company.html"
+                    }
+                    Kind::Brief => {
+                        ctx.insert(
+                            "page",
+                            &Print {
+                                common,
+                                details: self.brief_named(j),
+                            },
+                        );
+                        "partials/print_brief.html"
+                    }
+                    _ => {
+                        ctx.insert("page", &common);
+                        "partials/print_page.html"
+                    }
+                }
+            }
+        };
+        self.templates.render(template, &ctx)
+    }
+
+    fn mineral_print(&self, i: usize) -> MineralPrint<'a> {
+        let v = &self.views;
+        let m = &v.site.pages[i].meta;
+        MineralPrint {
+            symbol: m.symbol.as_deref(),
+            aliases: m.aliases.as_deref().unwrap_or(&[]),
+            critical: m
+                .critical
+                .iter()
+                .flatten()
+                .map(|(list, &year)| CriticalPrint {
+                    list,
+                    label: list.to_uppercase(),
+                    year,
+                })
+                .collect(),
+            production: (0..m.production.as_ref().map_or(0, Vec::len))
+                .map(|t| v.table(i, t))
+                .collect(),
+            reserves: m.reserves.as_ref().map(|r| {
+                let mut rows: Vec<ReserveRowPrint> = r
+                    .by_country
+                    .iter()
+                    .map(|(c, &value)| ReserveRowPrint {
+                        country: v.country_ref(c),
+                        value,
+                    })
+                    .collect();
+                rows.sort_by(|a, b| b.value.total_cmp(&a.value));
+                ReservesPrint {
+                    unit: &r.unit,
+                    source: r.source.as_deref(),
+                    world: r.world,
+                    rows,
+                }
+            }),
+            uses: m
+                .uses
+                .iter()
+                .flatten()
+                .map(|u| UsePrint {
+                    name: &u.name,
+                    share: u.share,
+                })
+                .collect(),
+            us_trade: m.us_trade.as_ref().map(|t| UsTradePrint {
+                source: t.source.as_deref(),
+                net_import_reliance: t.net_import_reliance.as_ref().map(|n| ReliancePrint {
+                    year: n.year,
+                    percent: n.percent,
+                }),
+                import_sources: v.import_sources(i),
+            }),
+            export_controls: m
+                .export_controls
+                .iter()
+                .flatten()
+                .map(|c| ControlPrint {
+                    country: v.country_ref(&c.country),
+                    effective: c.effective,
+                    measure: &c.measure,
+                    source: c.source.as_deref(),
+                })
+                .collect(),
+            producers: v.producers(i),
+        }
+    }
+
+    fn company_print(&self, i: usize) -> CompanyPrint<'a> {
+        let v = &self.views;
+        let site = v.site;
+        let m = &site.pages[i].meta;
+        let mineral_ref = |id: &str| site.find(id, Kind::Mineral).map(|j| v.page_ref(j));
+        CompanyPrint {
+            country: m.country.as_deref().map(|c| v.country_ref(c)),
+            headquarters: m.headquarters.as_deref(),
+            founded: m.founded,
+            listing: m.listing.as_ref().map(|l| ListingPrint {
+                exchange: &l.exchange,
+                ticker: &l.ticker.0,
+            }),
+            website: m.website.as_deref(),
+            facilities: m
+                .facilities
+                .iter()
+                .flatten()
+                .map(|f| FacilityPrint {
+                    name: &f.name,
+                    location: f.location.as_deref(),
+                    country: v.country_ref(&f.country),
+                    products: f
+                        .products
+                        .iter()
+                        .filter_map(|p| {
+                            Some(ProductPrint {
+                                mineral: mineral_ref(&p.mineral)?,
+                                capacity: p.capacity,
+                                unit: p.unit.as_deref(),
+                                status: p.status.as_str(),
+                                source: p.source.as_deref(),
+                            })
+                        })
+                        .collect(),
+                })
+                .collect(),
+            agreements: site.graph.agreements[i]
+                .iter()
+                .map(|r| {
+                    let owner = &site.pages[r.owner];
+                    let a = &owner.meta.agreements.as_ref().expect("agreements")[r.index];
+                    let party = if r.owner == i {
+                        match a.with.as_deref().and_then(|w| site.find(w, Kind::Company)) {
+                            Some(j) => PartyPrint {
+                                title: site.pages[j].title(),
+                                path: Some(v.page_ref(j).path.into_owned()),
+                            },
+                            None => PartyPrint {
+                                title: a.with_name.as_deref().or(a.with.as_deref()).unwrap_or(""),
+                                path: None,
+                            },
+                        }
+                    } else {
+                        PartyPrint {
+                            title: owner.title(),
+                            path: Some(v.page_ref(r.owner).path.into_owned()),
+                        }
+                    };
+                    AgreementPrint {
+                        date: a.date,
+                        party,
+                        kind: &a.kind,
+                        minerals: a.minerals.iter().filter_map(|id| mineral_ref(id)).collect(),
+                        summary: a.summary.as_deref(),
+                        source: a.source.as_deref(),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    fn brief_named(&self, i: usize) -> BriefPrint<'a> {
+        let v = &self.views;
+        let site = v.site;
+        let page = &site.pages[i];
+        let refs = |ids: &Option<Vec<String>>, kind| {
+            ids.iter()
+                .flatten()
+                .filter_map(|id| site.find(id, kind))
+                .map(|j| v.page_ref(j))
+                .collect()
+        };
+        BriefPrint {
+            minerals: refs(&page.meta.minerals, Kind::Mineral),
+            companies: refs(&page.meta.companies, Kind::Company),
+            countries: page
+                .meta
+                .countries
+                .iter()
+                .flatten()
+                .map(|c| v.country_ref(c))
+                .collect(),
+        }
+    }
+}
+
+/// `A`, `B`, ... `Z`, `AA`, `AB`, ...
+fn annex_letter(n: usize) -> String {
+    let mut n = n + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        n -= 1;
+        letters.push((b'A' + (n % 26) as u8) as char);
+        n /= 26;
+    }
+    letters.iter().rev().collect()
+}
+
+fn anchor_of(site: &crate::resolve::Site, subject: Subject<'_>) -> String {
+    match subject {
+        Subject::Home => "home".to_string(),
+        Subject::Page(j) => format!("{}-{}", site.pages[j].kind.as_str(), site.pages[j].id),
+        Subject::Country(c) => format!("country-{}", c.code.to_ascii_lowercase()),
+    }
+}
+
+fn subject_kind(site: &crate::resolve::Site, subject: Subject<'_>) -> &'static str {
+    match subject {
+        Subject::Home => "home",
+        Subject::Page(j) => site.pages[j].kind.as_str(),
+        Subject::Country(_) => "country",
+    }
+}
+
+/// A string as the body of a CSS string literal (inside double quotes).
+fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("\\3c "),
+            '>' => out.push_str("\\3e "),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Lowers every heading of `html` by `by` levels (at most to `h6`), so that a page's body
+/// sits under the heading of its part.
+pub fn shift_headings(html: &str, by: u8) -> String {
+    if by == 0 {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<h").into_iter().chain(rest.find("</h")).min() {
+        out.push_str(&rest[..at]);
+        let closing = rest[at..].starts_with("</");
+        let after = &rest[at + if closing { 3 } else { 2 }..];
+        let open = if closing { "</h" } else { "<h" };
+        match after.as_bytes() {
+            [d @ b'1'..=b'6', next, ..] if *next == b'>' || next.is_ascii_whitespace() => {
+                let level = (d - b'0' + by).min(6);
+                out.push_str(&format!("{open}{level}"));
+                rest = &after[1..];
+            }
+            _ => {
+                out.push_str(open);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Attributes whose values are ids or lists of ids.
+const ID_ATTRIBUTES: &[&str] = &[
+    "id",
+    "for",
+    "headers",
+    "aria-labelledby",
+    "aria-describedby",
+    "aria-controls",
+    "aria-owns",
+    "list",
+];
+
+/// Prefixes every id in `html` with `prefix`, and the references to them (`href="#id"`,
+/// `aria-labelledby`, `for`, ...), so that several pages can share one document.
+pub fn prefix_ids(html: &str, prefix: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut rest = html;
+    while let Some(at) = rest.find("=\"") {
+        let before = &rest[..at];
+        let name_start = before
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':' || c == '_'))
+            .map_or(0, |p| p + 1);
+        let name = before[name_start..].to_ascii_lowercase();
+        let is_attribute = before[..name_start].ends_with(|c: char| c.is_ascii_whitespace());
+        out.push_str(before);
+        out.push_str("=\"");
+        let after = &rest[at + 2..];
+        let end = after.find('"').unwrap_or(after.len());
+        let value = &after[..end];
+        if is_attribute && ID_ATTRIBUTES.contains(&name.as_str()) {
+            let prefixed: Vec<String> = value
+                .split_ascii_whitespace()
+                .map(|id| format!("{prefix}{id}"))
+                .collect();
+            out.push_str(&prefixed.join(" "));
+        } else if is_attribute
+            && (name == "href" || name == "xlink:href")
+            && value.len() > 1
+            && value.starts_with('#')
+        {
+            out.push('#');
+            out.push_str(prefix);
+            out.push_str(&value[1..]);
+        } else {
+            out.push_str(value);
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Turns links to the pages of a document into jumps inside it: `href="{root}{path}"` to
+/// `href="#{anchor}"`, and `href="{root}{path}#x"` to `href="#{anchor}-x"`.
+fn link_parts(html: &str, root: &str, targets: &[(String, &str)]) -> String {
+    let mut html = html.to_string();
+    for (path, anchor) in targets {
+        let exact = format!("href=\"{root}{path}\"");
+        if html.contains(&exact) {
+            html = html.replace(&exact, &format!("href=\"#{anchor}\""));
+        }
+        let with_fragment = format!("href=\"{root}{path}#");
+        if html.contains(&with_fragment) {
+            html = html.replace(&with_fragment, &format!("href=\"#{anchor}-"));
+        }
+    }
+    html
+}
+
+#[derive(Serialize)]
+struct DocumentPage<'a> {
+    title: &'a str,
+    kind: &'static str,
+    path: String,
+    summary: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Print<'a, D: Serialize> {
+    #[serde(flatten)]
+    common: PageView<'a>,
+    #[serde(flatten)]
+    details: D,
+}
+
+#[derive(Serialize)]
+struct HomePrint<'a> {
+    id: &'static str,
+    kind: &'static str,
+    title: &'a str,
+    summary: Option<&'a str>,
+    path: String,
+    content: Value,
+}
+
+#[derive(Serialize)]
+struct CountryPrint<'a> {
+    id: String,
+    kind: &'static str,
+    title: &'a str,
+    summary: Option<&'a str>,
+    path: String,
+    content: Value,
+    toc: &'a [TocEntry],
+    updated: Option<PartialDate>,
+    #[serde(flatten)]
+    details: CountryDetails<'a>,
+}
+
+#[derive(Serialize)]
+struct MineralPrint<'a> {
+    symbol: Option<&'a str>,
+    aliases: &'a [String],
+    critical: Vec<CriticalPrint<'a>>,
+    production: Vec<TableView<'a>>,
+    reserves: Option<ReservesPrint<'a>>,
+    uses: Vec<UsePrint<'a>>,
+    us_trade: Option<UsTradePrint<'a>>,
+    export_controls: Vec<ControlPrint<'a>>,
+    producers: Vec<ProducerView<'a>>,
+}
+
+#[derive(Serialize)]
+struct CriticalPrint<'a> {
+    list: &'a str,
+    label: String,
+    year: i32,
+}
+
+#[derive(Serialize)]
+struct ReservesPrint<'a> {
+    unit: &'a str,
+    source: Option<&'a str>,
+    world: Option<f64>,
+    rows: Vec<ReserveRowPrint<'a>>,
+}
+
+#[derive(Serialize)]
+struct ReserveRowPrint<'a> {
+    country: CountryRef<'a>,
+    value: f64,
+}
+
+#[derive(Serialize)]
+struct UsePrint<'a> {
+    name: &'a str,
+    share: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct UsTradePrint<'a> {
+    source: Option<&'a str>,
+    net_import_reliance: Option<ReliancePrint>,
+    import_sources: Option<ImportSourcesView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ReliancePrint {
+    year: i32,
+    percent: f64,
+}
+
+#[derive(Serialize)]
+struct ControlPrint<'a> {
+    country: CountryRef<'a>,
+    effective: PartialDate,
+    measure: &'a str,
+    source: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct CompanyPrint<'a> {
+    country: Option<CountryRef<'a>>,
+    headquarters: Option<&'a str>,
+    founded: Option<i32>,
+    listing: Option<ListingPrint<'a>>,
+    website: Option<&'a str>,
+    facilities: Vec<FacilityPrint<'a>>,
+    agreements: Vec<AgreementPrint<'a>>,
+}
+
+#[derive(Serialize)]
+struct ListingPrint<'a> {
+    exchange: &'a str,
+    ticker: &'a str,
+}
+
+#[derive(Serialize)]
+struct FacilityPrint<'a> {
+    name: &'a str,
+    location: Option<&'a str>,
+    country: CountryRef<'a>,
+    products: Vec<ProductPrint<'a>>,
+}
+
+#[derive(Serialize)]
+struct ProductPrint<'a> {
+    mineral: Ref<'a>,
+    capacity: Option<f64>,
+    unit: Option<&'a str>,
+    status: &'static str,
+    source: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PartyPrint<'a> {
+    title: &'a str,
+    path: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AgreementPrint<'a> {
+    date: PartialDate,
+    party: PartyPrint<'a>,
+    kind: &'a str,
+    minerals: Vec<Ref<'a>>,
+    summary: Option<&'a str>,
+    source: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct BriefPrint<'a> {
+    minerals: Vec<Ref<'a>>,
+    companies: Vec<Ref<'a>>,
+    countries: Vec<CountryRef<'a>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_their_references_get_the_prefix() {
+        let html = r##"<h2 id="uses">Uses<a class="anchor" href="#uses">#</a></h2><svg aria-labelledby="c-title c-desc"><title id="c-title">t</title></svg><a href="https://x.org/#top">x</a><p>a="b"</p>"##;
+        let out = prefix_ids(html, "mineral-ga-");
+        assert!(out.contains(r#"id="mineral-ga-uses""#));
+        assert!(out.contains(r##"href="#mineral-ga-uses""##));
+        assert!(out.contains(r#"aria-labelledby="mineral-ga-c-title mineral-ga-c-desc""#));
+        assert!(out.contains(r##"href="https://x.org/#top""##));
+        assert!(out.contains(r#"<p>a="b"</p>"#));
+    }
+
+    #[test]
+    fn headings_move_down() {
+        assert_eq!(
+            shift_headings("<h2 id=\"x\">A</h2><header><hr><h6>B</h6>", 2),
+            "<h4 id=\"x\">A</h4><header><hr><h6>B</h6>"
+        );
+    }
+
+    #[test]
+    fn links_to_parts_become_jumps() {
+        let html = r##"<a href="../../minerals/ga/index.html">Ga</a> <a href="../../minerals/ga/index.html#source-x">s</a> <a href="../../minerals/gab/index.html">no</a>"##;
+        let out = link_parts(
+            html,
+            "../../",
+            &[("minerals/ga/index.html".to_string(), "mineral-ga")],
+        );
+        assert_eq!(
+            out,
+            r##"<a href="#mineral-ga">Ga</a> <a href="#mineral-ga-source-x">s</a> <a href="../../minerals/gab/index.html">no</a>"##
+        );
+    }
+
+    #[test]
+    fn annexes_are_lettered() {
+        assert_eq!(annex_letter(0), "A");
+        assert_eq!(annex_letter(25), "Z");
+        assert_eq!(annex_letter(26), "AA");
+    }
+}

@@ -1,0 +1,352 @@
+//! Site search that needs no server and no network: an index built at build time, written as
+//! a script (`search-index.js`, assigning `window.OREBRIEF_SEARCH`) that the search page loads
+//! with a `<script>` tag, so it works from `file://` as well as on GitHub Pages, and the
+//! search page itself (`search/`, template `search.html`, script `search.js`).
+//!
+//! Only what is in the build enters the index: pages left out (drafts, internal pages in a
+//! public build) are not in the site at all, bodies have their internal blocks removed in
+//! public builds, and `internal:` front matter is never read here.
+
+use serde::Serialize;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{Kind, PartialDate};
+use crate::render::pages::{RenderedBody, Renderer};
+use crate::render::urls::{ROOT_MARK, Urls};
+use crate::resolve::{Country, Site};
+
+/// Where the index script is written, inside the output.
+pub const INDEX_FILE: &str = "search-index.js";
+
+/// The site path of the search page.
+pub const PAGE_PATH: &str = "search/";
+
+/// The kinds an entry can have, in the order the search page lists them.
+pub const KINDS: &[(&str, &str)] = &[
+    ("mineral", "Minerals"),
+    ("company", "Companies"),
+    ("country", "Countries"),
+    ("brief", "Briefs"),
+    ("page", "Pages"),
+];
+
+/// One searchable thing.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry<'a> {
+    /// `mineral`, `company`, `country`, `brief` or `page`.
+    pub kind: &'static str,
+    /// Title (a country's name).
+    pub title: &'a str,
+    /// Summary shown under the title.
+    pub summary: String,
+    /// Site path as links in this build write it (`minerals/gallium/`, or
+    /// `minerals/gallium/index.html` in relative builds); the search page prefixes its root.
+    pub path: String,
+    /// Other names (a mineral's aliases, a company's ticker).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<&'a str>,
+    /// Tags.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub tags: &'a [String],
+    /// A mineral's chemical symbol.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symbol: Option<&'a str>,
+    /// A country's ISO code, or a company's headquarters country code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'a str>,
+    /// A brief's date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<PartialDate>,
+    /// The body as plain text, for matching.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub text: String,
+    /// An internal page (internal builds only).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub internal: bool,
+}
+
+/// Builds the index: every mineral, company, brief and plain page in the build, and every
+/// country page.
+pub fn entries<'a>(site: &'a Site, urls: &Urls, bodies: &[RenderedBody]) -> Vec<Entry<'a>> {
+    let mut out = Vec::with_capacity(site.pages.len() + site.graph.countries.len());
+    for (i, page) in site.pages.iter().enumerate() {
+        if !matches!(
+            page.kind,
+            Kind::Mineral | Kind::Company | Kind::Brief | Kind::Page
+        ) {
+            continue;
+        }
+        let m = &page.meta;
+        let mut aliases: Vec<&str> = m.aliases.iter().flatten().map(String::as_str).collect();
+        if let Some(listing) = &m.listing {
+            aliases.push(&listing.ticker.0);
+        }
+        if let Some(hq) = &m.headquarters {
+            aliases.push(hq);
+        }
+        out.push(Entry {
+            kind: page.kind.as_str(),
+            title: page.title(),
+            summary: m.summary.clone().unwrap_or_default(),
+            path: urls.page(&page.path).into_owned(),
+            aliases,
+            tags: m.tags.as_deref().unwrap_or(&[]),
+            symbol: m.symbol.as_deref(),
+            code: m.country.as_deref(),
+            date: m.date,
+            text: bodies
+                .get(i)
+                .map(|b| plain_text(&b.html))
+                .unwrap_or_default(),
+            internal: page.is_internal(),
+        });
+    }
+    for country in site.graph.countries.values() {
+        out.push(country_entry(site, urls, country, bodies));
+    }
+    out
+}
+
+fn country_entry<'a>(
+    site: &'a Site,
+    urls: &Urls,
+    country: &'a Country,
+    bodies: &[RenderedBody],
+) -> Entry<'a> {
+    let note = country.note.map(|i| &site.pages[i]);
+    let summary = match note.and_then(|p| p.meta.summary.clone()) {
+        Some(s) => s,
+        None => country_summary(site, country),
+    };
+    Entry {
+        kind: "country",
+        title: &country.name,
+        summary,
+        path: urls
+            .page(&format!("countries/{}/", country.code.to_ascii_lowercase()))
+            .into_owned(),
+        aliases: Vec::new(),
+        tags: note.and_then(|p| p.meta.tags.as_deref()).unwrap_or(&[]),
+        symbol: None,
+        code: Some(&country.code),
+        date: None,
+        text: country
+            .note
+            .and_then(|i| bodies.get(i))
+            .map(|b| plain_text(&b.html))
+            .unwrap_or_default(),
+        internal: false,
+    }
+}
+
+/// "Produces gallium, germanium; headquarters of Korea Zinc." from the data.
+fn country_summary(site: &Site, country: &Country) -> String {
+    let mut minerals: Vec<&str> = Vec::new();
+    for &(m, _, _) in &country.production {
+        let title = site.pages[m].title();
+        if !minerals.contains(&title) {
+            minerals.push(title);
+        }
+    }
+    let companies: Vec<&str> = country
+        .headquarters
+        .iter()
+        .map(|&c| site.pages[c].title())
+        .collect();
+    let list = |items: &[&str]| {
+        let shown: Vec<&str> = items.iter().take(6).copied().collect();
+        let more = items.len().saturating_sub(shown.len());
+        if more > 0 {
+            format!("{} and {more} more", shown.join(", "))
+        } else {
+            shown.join(", ")
+        }
+    };
+    let mut parts = Vec::new();
+    if !minerals.is_empty() {
+        parts.push(format!("Produces {}", list(&minerals)));
+    }
+    if !companies.is_empty() {
+        parts.push(format!("home of {}", list(&companies)));
+    }
+    if !country.export_controls.is_empty() {
+        parts.push("imposes export controls".to_string());
+    }
+    if parts.is_empty() {
+        return "Country profile".to_string();
+    }
+    let mut text = parts.join("; ");
+    if let Some(first) = text.get(..1) {
+        text = first.to_uppercase() + &text[1..];
+    }
+    text.push('.');
+    text
+}
+
+/// The index as a script: `window.OREBRIEF_SEARCH = [...];`.
+pub fn script(entries: &[Entry<'_>]) -> Result<String, serde_json::Error> {
+    let json = serde_json::to_string(entries)?;
+    // JSON is a JavaScript literal; escape what an old parser or an HTML viewer might trip on.
+    let json = json
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+        .replace("</", "<\\/");
+    Ok(format!(
+        "/* Search index of this build, made by orebrief. */\nwindow.OREBRIEF_SEARCH = {json};\n"
+    ))
+}
+
+#[derive(Serialize)]
+struct KindView {
+    name: &'static str,
+    label: &'static str,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct SearchView {
+    index: &'static str,
+    script: &'static str,
+    total: usize,
+    kinds: Vec<KindView>,
+}
+
+#[derive(Serialize)]
+struct PageValue {
+    title: &'static str,
+    kind: &'static str,
+    path: String,
+}
+
+/// Renders the search page (`search.html`), listing the kinds present in `entries`.
+pub fn page(renderer: &Renderer<'_>, entries: &[Entry<'_>]) -> Result<String, Diagnostic> {
+    let mut ctx = renderer.base_context(PAGE_PATH);
+    let kinds = KINDS
+        .iter()
+        .map(|&(name, label)| KindView {
+            name,
+            label,
+            count: entries.iter().filter(|e| e.kind == name).count(),
+        })
+        .filter(|k| k.count > 0)
+        .collect();
+    ctx.insert(
+        "search",
+        &SearchView {
+            index: INDEX_FILE,
+            script: "search.js",
+            total: entries.len(),
+            kinds,
+        },
+    );
+    ctx.insert(
+        "page",
+        &PageValue {
+            title: "Search",
+            kind: "search",
+            path: renderer.views.urls.page(PAGE_PATH).into_owned(),
+        },
+    );
+    renderer.templates.render("search.html", &ctx)
+}
+
+/// The text of an HTML fragment: tags dropped (and the content of `svg`, `script` and
+/// `style`), common entities decoded, whitespace collapsed.
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    let mut skip_until: Option<&str> = None;
+    while let Some(lt) = rest.find('<') {
+        if skip_until.is_none() {
+            push_text(&mut out, &rest[..lt]);
+        }
+        let after = &rest[lt..];
+        let Some(gt) = after.find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = &after[1..gt];
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match skip_until {
+            Some(end) if tag.starts_with('/') && name == end => skip_until = None,
+            Some(_) => {}
+            None => {
+                if !tag.starts_with('/') && !tag.ends_with('/') {
+                    skip_until = match name.as_str() {
+                        "svg" => Some("svg"),
+                        "script" => Some("script"),
+                        "style" => Some("style"),
+                        _ => None,
+                    };
+                }
+                // Block-level tags separate words.
+                out.push(' ');
+            }
+        }
+        rest = &after[gt + 1..];
+    }
+    if skip_until.is_none() {
+        push_text(&mut out, rest);
+    }
+    let text = out.replace(ROOT_MARK, "");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn push_text(out: &mut String, text: &str) {
+    if !text.contains('&') {
+        out.push_str(text);
+        return;
+    }
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp..];
+        let end = after.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| match &after[1..e] {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" | "#39" | "#x27" => Some('\''),
+            "nbsp" => Some(' '),
+            other => other
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| other.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        });
+        match (decoded, end) {
+            (Some(c), Some(e)) => {
+                out.push(c);
+                rest = &after[e + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_drops_tags_and_charts() {
+        let html = "<h2 id=\"a\">Supply &amp; demand</h2><p>China&#39;s <a href=\"x\">share</a></p><svg><title>chart</title><text>98%</text></svg><p>end</p>";
+        assert_eq!(plain_text(html), "Supply & demand China's share end");
+    }
+
+    #[test]
+    fn the_index_is_a_script_assignment() {
+        let js = script(&[]).unwrap();
+        assert!(js.contains("window.OREBRIEF_SEARCH = [];"));
+    }
+}
