@@ -691,7 +691,7 @@ fn relative_urls_make_template_links_relative() {
 }
 
 #[test]
-#[ignore = "BUG: in relative builds body links are percent-encoded ROOT_MARKs (%EE%80%80root%EE%80%81...), and home/section links name folders (`../../`, `./briefs/`), which file:// does not open"]
+#[ignore = "BUG: in relative builds body links ([[id]], [[KR]], @/ paths) are written as %EE%80%80root%EE%80%81... (percent-encoded ROOT_MARK), so they lead nowhere"]
 fn relative_urls_every_link_names_an_existing_file() {
     let site = relative_build();
     let indium = site.html("minerals/indium/index.html");
@@ -723,7 +723,6 @@ fn relative_urls_every_link_names_an_existing_file() {
 }
 
 #[test]
-#[ignore = "BUG: in relative builds the theme links home as `{{ root }}` (`../../`, `./`) and to `{{ root }}briefs/`: folder links that file:// shows as listings, not index.html"]
 fn relative_urls_link_home_and_sections_by_index_html() {
     let site = relative_build();
     let indium = site.html("minerals/indium/index.html");
