@@ -156,8 +156,8 @@ impl Drop for TempDir {
 /// Builds the site of `options` with relative links into a temporary folder and prints the
 /// printable version of brief `id` to `output` with headless Chromium.
 pub fn brief_pdf(options: &BuildOptions, id: &str, output: &Path) -> Result<PathBuf, PdfError> {
-    let browser = find_browser()?;
     let path = brief_site_path(options, id)?;
+    let browser = find_browser()?;
     let tmp = TempDir::new()?;
     let mut opts = options.clone();
     opts.output_dir = Some(tmp.0.join("site"));

@@ -90,7 +90,8 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// Sources a page shows: its own, then the site-level ones its figures cite.
+    /// Sources a page shows: its own, then the site-level ones its figures cite, then those
+    /// of the agreements other companies list with it (shown on its page too).
     pub fn sources(&self, page: &'a Page) -> Vec<&'a Source> {
         let mut list: Vec<&Source> = page.meta.sources.iter().flatten().collect();
         for id in cited(page) {
@@ -98,6 +99,31 @@ impl<'a> Views<'a> {
                 continue;
             }
             if let Some(s) = self.site.config.sources.iter().find(|s| s.id == id) {
+                list.push(s);
+            }
+        }
+        let i = self.site.index.get(&page.id).copied();
+        for r in i
+            .and_then(|i| self.site.graph.agreements.get(i))
+            .into_iter()
+            .flatten()
+            .filter(|r| Some(r.owner) != i)
+        {
+            let owner = &self.site.pages[r.owner];
+            let Some(id) = owner
+                .meta
+                .agreements
+                .as_ref()
+                .and_then(|a| a[r.index].source.as_deref())
+            else {
+                continue;
+            };
+            if list.iter().any(|s| s.id == id) {
+                continue;
+            }
+            if let Some(s) = owner.meta.sources.iter().flatten().find(|s| s.id == id) {
+                list.push(s);
+            } else if let Some(s) = self.site.config.sources.iter().find(|s| s.id == id) {
                 list.push(s);
             }
         }

@@ -355,7 +355,7 @@ impl<'a> Renderer<'a> {
             header.push_str(&format!(" · Data as of {as_of}"));
         }
         let page_css = format!(
-            "@page {{ @top-left {{ content: \"{}\"; font-size: 8.5pt; color: #444; }} }}",
+            "@page {{ @top-left {{ content: \"{}\"; font-family: system-ui, sans-serif; font-size: 8.5pt; color: #444; }} }} .print-header {{ display: none !important; }}",
             css_string(&header)
         );
         let view = DocumentView {

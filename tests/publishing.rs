@@ -1,0 +1,1276 @@
+//! Publishing targets: the search index and page, printable briefs and the portal document,
+//! the files GitHub Pages needs (sitemap, feed, robots.txt, .nojekyll, CNAME, 404), "last
+//! updated" dates from git, the `pdf` command's errors, a crawl of every link of every page
+//! (absolute and relative builds, a fixture and the repository's sample site), and what
+//! a public build leaves out of every byte it writes.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use orebrief::config::Profile;
+use orebrief::{BuildOptions, Error};
+use scraper::{ElementRef, Html, Selector};
+
+const BASE: &str = "https://example.org/portal/";
+
+/// Unique strings of the internal material of the leak fixture.
+const PAGE_MARKER: &str = "ZQXPAGEMARKER4471";
+const FRONT_MATTER_MARKER: &str = "ZQXFRONTMATTER8812";
+const BLOCK_MARKER: &str = "ZQXBLOCKMARKER3390";
+const BRIEF_MARKER: &str = "ZQXBRIEFMARKER6015";
+const INTERNAL_COMPANY_ID: &str = "shadowcorp-refining";
+const INTERNAL_COMPANY_TITLE: &str = "Shadowcorp Refining Qx";
+const INTERNAL_BRIEF_ID: &str = "secret-brief-qx";
+
+fn today() -> jiff::civil::Date {
+    jiff::civil::date(2026, 1, 15)
+}
+
+/// A site in a temporary folder.
+struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    fn new(files: &[(&str, &str)]) -> Site {
+        let dir = tempfile::Builder::new()
+            .prefix("orebrief-publishing-")
+            .tempdir()
+            .expect("temp dir");
+        let site = Site { dir };
+        for (path, text) in files {
+            site.write(path, text);
+        }
+        site
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let path = self.root().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn options(&self, out: &str) -> BuildOptions {
+        BuildOptions {
+            root: self.root().to_path_buf(),
+            output_dir: Some(self.root().join(out)),
+            today: Some(today()),
+            ..BuildOptions::default()
+        }
+    }
+
+    /// Builds into `<root>/<out>`, panicking with the diagnostics on failure.
+    fn build(&self, out: &str, relative: bool, profile: Profile) -> PathBuf {
+        let mut options = self.options(out);
+        options.relative_urls = Some(relative);
+        options.profile = Some(profile);
+        match orebrief::build(&options) {
+            Ok(report) => report.output.expect("an output folder"),
+            Err(e) => panic!("build failed: {}", describe(&e)),
+        }
+    }
+}
+
+fn describe(e: &Error) -> String {
+    match e {
+        Error::Content(ds) => ds
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => other.to_string(),
+    }
+}
+
+fn page(front: &[&str], body: &[&str]) -> String {
+    let mut text = String::from("---\n");
+    for l in front {
+        text.push_str(l);
+        text.push('\n');
+    }
+    text.push_str("---\n");
+    for l in body {
+        text.push_str(l);
+        text.push('\n');
+    }
+    text
+}
+
+/// The fixture: two public minerals, a public company, a public brief naming only public
+/// things, an older brief, a plain page, and internal material in all three forms (an
+/// internal company that produces a mineral, an internal brief, `internal:` front matter
+/// and an `{% internal() %}` block).
+fn fixture() -> Site {
+    let site_yaml = format!(
+        "title: Leak Test Portal\ndescription: Minerals for tests.\nbase_url: {BASE}\ncname: briefs.example.org\nsources:\n  - {{ id: usgs, title: \"USGS Mineral Commodity Summaries\", url: \"https://example.com/usgs\" }}\n"
+    );
+    let gallium_internal = format!("internal: {{ analyst: \"{FRONT_MATTER_MARKER}\" }}");
+    let internal_company_title = format!("title: {INTERNAL_COMPANY_TITLE}");
+    let internal_brief_body = format!("{BRIEF_MARKER} is in this brief.");
+    let internal_company_body = format!("{PAGE_MARKER} works here.");
+    let block = BLOCK_MARKER.to_string();
+    Site::new(&[
+        ("site.yaml", &site_yaml),
+        (
+            "content/_index.md",
+            &page(
+                &["title: Leak Test Portal", "summary: The home page."],
+                &["Welcome to the portal."],
+            ),
+        ),
+        (
+            "content/about.md",
+            &page(
+                &["title: About", "summary: What this is."],
+                &["A plain page with a [link to gallium](@/minerals/gallium.md)."],
+            ),
+        ),
+        (
+            "content/minerals/gallium.md",
+            &page(
+                &[
+                    "title: Gallium",
+                    "symbol: Ga",
+                    "summary: A by-product of alumina refining.",
+                    "aliases: [gallium metal]",
+                    "tags: [semiconductors]",
+                    "as_of: 2025-01",
+                    &gallium_internal,
+                    "production:",
+                    "  - { year: 2024, stage: refinery, unit: t, by_country: { CN: 750, JP: 10, KR: 5 }, source: usgs }",
+                    "uses:",
+                    "  - { name: integrated circuits, share: 70 }",
+                ],
+                &[
+                    "## Supply",
+                    "",
+                    "China refines almost all of it; see [[germanium]] too.",
+                    "",
+                    "{% internal() %}",
+                    &block,
+                    "{% end %}",
+                    "",
+                    "## Outlook",
+                    "",
+                    "Recovery outside China is growing.[^1]",
+                    "",
+                    "[^1]: A footnote.",
+                ],
+            ),
+        ),
+        (
+            "content/minerals/germanium.md",
+            &page(
+                &[
+                    "title: Germanium",
+                    "symbol: Ge",
+                    "summary: Used in fibre optics and infrared optics.",
+                    "as_of: 2024-11",
+                    "production:",
+                    "  - { year: 2024, stage: refinery, unit: t, by_country: { CN: 180, CA: 20 }, source: usgs }",
+                ],
+                &["## Supply", "", "Mostly Chinese."],
+            ),
+        ),
+        (
+            "content/companies/acme-metals.md",
+            &page(
+                &[
+                    "title: Acme Metals",
+                    "country: JP",
+                    "headquarters: Osaka",
+                    "summary: Refines gallium in Japan.",
+                    "facilities:",
+                    "  - { name: Osaka Works, country: JP, products: [ { mineral: gallium, capacity: 10, unit: t/yr, source: usgs } ] }",
+                ],
+                &["Acme refines [[gallium]]."],
+            ),
+        ),
+        (
+            &format!("content/companies/{INTERNAL_COMPANY_ID}.md"),
+            &page(
+                &[
+                    &internal_company_title,
+                    "visibility: internal",
+                    "country: NO",
+                    "summary: A company for the internal wiki only.",
+                    "facilities:",
+                    "  - { name: Fjord Plant, country: NO, products: [ { mineral: germanium, capacity: 3, unit: t/yr, source: usgs } ] }",
+                ],
+                &[&internal_company_body],
+            ),
+        ),
+        (
+            "content/briefs/public-brief.md",
+            &page(
+                &[
+                    "title: Gallium and germanium outlook",
+                    "date: 2025-10-30",
+                    "summary: Where gallium and germanium come from.",
+                    "minerals: [gallium, germanium]",
+                    "companies: [acme-metals]",
+                    "countries: [CN, JP]",
+                ],
+                &[
+                    "## Background",
+                    "",
+                    "China controls [[gallium]]; [[acme-metals|Acme]] is an alternative.",
+                    "",
+                    "{{ supply_table(mineral=\"germanium\") }}",
+                    "",
+                    "## What to watch",
+                    "",
+                    "Licences, see [the USGS](https://example.com/usgs).",
+                ],
+            ),
+        ),
+        (
+            "content/briefs/older-brief.md",
+            &page(
+                &[
+                    "title: An older brief",
+                    "date: 2024-05-01",
+                    "summary: Written earlier.",
+                    "minerals: [germanium]",
+                ],
+                &["Older text."],
+            ),
+        ),
+        (
+            &format!("content/briefs/{INTERNAL_BRIEF_ID}.md"),
+            &page(
+                &[
+                    "title: Secret brief",
+                    "date: 2026-01-01",
+                    "visibility: internal",
+                    "summary: Internal only.",
+                    &format!("companies: [{INTERNAL_COMPANY_ID}]"),
+                ],
+                &[&internal_brief_body],
+            ),
+        ),
+    ])
+}
+
+/// Every file under `dir`, as `/`-separated paths.
+fn files(dir: &Path) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for entry in walk(dir) {
+        out.insert(rel(dir, &entry));
+    }
+    out
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn rel(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir)
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+fn read(dir: &Path, rel: &str) -> String {
+    std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+/// The entries of `search-index.js`.
+fn search_index(out: &Path) -> Vec<serde_json::Value> {
+    let js = read(out, "search-index.js");
+    let start = js
+        .find("window.OREBRIEF_SEARCH = ")
+        .expect("the index assigns window.OREBRIEF_SEARCH")
+        + "window.OREBRIEF_SEARCH = ".len();
+    let json = js[start..].trim_end().trim_end_matches(';');
+    serde_json::from_str::<Vec<serde_json::Value>>(json).expect("the index is a JSON array")
+}
+
+fn entry<'a>(index: &'a [serde_json::Value], kind: &str, title: &str) -> &'a serde_json::Value {
+    index
+        .iter()
+        .find(|e| e["kind"] == kind && e["title"] == title)
+        .unwrap_or_else(|| panic!("no {kind} `{title}` in the search index: {index:#?}"))
+}
+
+// ---------------------------------------------------------------------------------------
+// Search
+
+#[test]
+fn search_index_lists_what_the_build_holds_with_paths_for_links() {
+    let site = fixture();
+    let out = site.build("abs", false, Profile::Public);
+    let index = search_index(&out);
+    let gallium = entry(&index, "mineral", "Gallium");
+    assert_eq!(gallium["path"], "minerals/gallium/");
+    assert_eq!(gallium["symbol"], "Ga");
+    assert_eq!(gallium["summary"], "A by-product of alumina refining.");
+    assert!(gallium["aliases"].to_string().contains("gallium metal"));
+    assert!(gallium["tags"].to_string().contains("semiconductors"));
+    assert!(gallium["text"].as_str().unwrap().contains("China refines"));
+    let acme = entry(&index, "company", "Acme Metals");
+    assert_eq!(acme["code"], "JP");
+    let japan = entry(&index, "country", "Japan");
+    assert_eq!(japan["code"], "JP");
+    assert_eq!(japan["path"], "countries/jp/");
+    assert!(!japan["summary"].as_str().unwrap().is_empty());
+    let brief = entry(&index, "brief", "Gallium and germanium outlook");
+    assert_eq!(brief["date"], "2025-10-30");
+    entry(&index, "page", "About");
+    // Home and section pages are not entries; every path names a file of the build.
+    for e in &index {
+        let kind = e["kind"].as_str().unwrap();
+        assert!(
+            ["mineral", "company", "country", "brief", "page"].contains(&kind),
+            "{e}"
+        );
+        let path = e["path"].as_str().unwrap();
+        assert!(
+            out.join(path).join("index.html").is_file(),
+            "{path} is not a page"
+        );
+    }
+
+    // Relative builds write paths that open from file://.
+    let out = site.build("rel", true, Profile::Public);
+    let index = search_index(&out);
+    let gallium = entry(&index, "mineral", "Gallium");
+    assert_eq!(gallium["path"], "minerals/gallium/index.html");
+    for e in &index {
+        assert!(out.join(e["path"].as_str().unwrap()).is_file(), "{e}");
+    }
+}
+
+#[test]
+fn search_page_loads_the_index_as_a_script_and_is_accessible() {
+    let site = fixture();
+    for (out, relative) in [("abs", false), ("rel", true)] {
+        let out = site.build(out, relative, Profile::Public);
+        let html = Html::parse_document(&read(&out, "search/index.html"));
+        let scripts: Vec<&str> = html
+            .select(&sel("script[src]"))
+            .map(|s| s.value().attr("src").unwrap())
+            .collect();
+        let (index_src, search_src) = if relative {
+            ("../search-index.js", "../search.js")
+        } else {
+            (
+                "https://example.org/portal/search-index.js",
+                "https://example.org/portal/search.js",
+            )
+        };
+        assert!(scripts.contains(&index_src), "{scripts:?}");
+        assert!(scripts.contains(&search_src), "{scripts:?}");
+        assert!(
+            out.join("search.js").is_file() && out.join("search-index.js").is_file(),
+            "the scripts are written"
+        );
+        // No fetch: the page works from file://.
+        assert!(!read(&out, "search.js").contains("fetch("));
+        let input = html.select(&sel("input#search-q[name=q]")).next().unwrap();
+        assert_eq!(input.value().attr("type"), Some("search"));
+        assert!(html.select(&sel("label[for=search-q]")).next().is_some());
+        let status = html.select(&sel("#search-status")).next().unwrap();
+        assert_eq!(status.value().attr("aria-live"), Some("polite"));
+        assert!(html.select(&sel("#search-results")).next().is_some());
+        let kinds: Vec<&str> = html
+            .select(&sel("input[type=checkbox][name=kind]"))
+            .map(|c| c.value().attr("value").unwrap())
+            .collect();
+        assert_eq!(kinds, ["mineral", "company", "country", "brief", "page"]);
+        let form = html.select(&sel("#search-form")).next().unwrap();
+        let root = if relative { "../" } else { BASE };
+        assert_eq!(form.value().attr("data-root"), Some(root));
+        // Every page has a search form pointing at the search page.
+        let home = Html::parse_document(&read(&out, "index.html"));
+        let action = home
+            .select(&sel("form.site-search"))
+            .next()
+            .expect("a search form in the header")
+            .value()
+            .attr("action")
+            .unwrap()
+            .to_string();
+        let expected = if relative {
+            "./search/index.html".to_string()
+        } else {
+            format!("{BASE}search/")
+        };
+        assert_eq!(action, expected);
+        assert_unique_ids(&out, "search/index.html");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Print
+
+fn assert_unique_ids(out: &Path, rel: &str) {
+    let html = Html::parse_document(&read(out, rel));
+    let mut seen = BTreeMap::new();
+    for el in html.select(&sel("[id]")) {
+        *seen
+            .entry(el.value().attr("id").unwrap().to_string())
+            .or_insert(0) += 1;
+    }
+    let repeated: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(repeated.is_empty(), "{rel}: repeated ids {repeated:?}");
+}
+
+#[test]
+fn brief_print_page_has_the_brief_a_contents_table_and_annex_profiles() {
+    let site = fixture();
+    let out = site.build("abs", false, Profile::Public);
+    let rel = "briefs/public-brief/print/index.html";
+    let text = read(&out, rel);
+    let html = Html::parse_document(&text);
+    let h1: String = html.select(&sel("h1")).next().unwrap().text().collect();
+    assert_eq!(h1.trim(), "Gallium and germanium outlook");
+    // The table of contents links to the brief's sections and to every annex.
+    let toc: Vec<String> = html
+        .select(&sel("nav.print-toc a"))
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    for anchor in [
+        "#brief-public-brief",
+        "#brief-public-brief-background",
+        "#mineral-gallium",
+        "#mineral-germanium",
+        "#company-acme-metals",
+    ] {
+        assert!(toc.iter().any(|h| h == anchor), "{anchor} not in {toc:?}");
+    }
+    let labels: Vec<String> = html
+        .select(&sel("nav.print-toc a"))
+        .map(|a| a.text().collect())
+        .collect();
+    assert!(labels.iter().any(|l| l == "Annex A: Gallium"), "{labels:?}");
+    assert!(
+        labels.iter().any(|l| l == "Annex C: Acme Metals"),
+        "{labels:?}"
+    );
+    // The brief's body, then each annex with its profile.
+    let body: String = html
+        .select(&sel("#brief-public-brief .content"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    assert!(body.contains("China controls"));
+    let gallium = html.select(&sel("section#mineral-gallium")).next().unwrap();
+    let gallium_text: String = gallium.text().collect();
+    assert!(gallium_text.contains("China refines almost all of it"));
+    assert!(gallium_text.contains("Gallium refinery production, 2024"));
+    assert!(gallium_text.contains("integrated circuits"));
+    // The producers table (the same partial as on the page) names the public company.
+    assert!(
+        gallium
+            .select(&sel("table.producers"))
+            .next()
+            .is_some_and(|t| t.text().collect::<String>().contains("Acme Metals"))
+    );
+    assert!(gallium.select(&sel("svg.chart")).next().is_some());
+    let acme: String = html
+        .select(&sel("section#company-acme-metals"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    assert!(acme.contains("Osaka Works"));
+    // Links to annexed pages jump inside the document; others go to the site.
+    let links: Vec<&str> = html
+        .select(&sel("#brief-public-brief .content a"))
+        .map(|a| a.value().attr("href").unwrap())
+        .collect();
+    assert!(links.contains(&"#mineral-gallium"), "{links:?}");
+    assert!(links.contains(&"#company-acme-metals"), "{links:?}");
+    // The header line of every printed page: the portal's title and the data's as-of date.
+    assert!(text.contains("Leak Test Portal · Data as of 2025-01"));
+    assert!(text.contains("@page"));
+    assert_unique_ids(&out, rel);
+    // The brief page links to its printable version.
+    let page = Html::parse_document(&read(&out, "briefs/public-brief/index.html"));
+    assert!(
+        page.select(&sel("a"))
+            .any(|a| a.value().attr("href") == Some(&format!("{BASE}briefs/public-brief/print/")))
+    );
+}
+
+#[test]
+fn portal_print_page_holds_every_public_page() {
+    let site = fixture();
+    let out = site.build("rel", true, Profile::Public);
+    let rel = "print/index.html";
+    let html = Html::parse_document(&read(&out, rel));
+    for id in [
+        "home",
+        "chapter-minerals",
+        "mineral-gallium",
+        "mineral-germanium",
+        "chapter-companies",
+        "company-acme-metals",
+        "chapter-countries",
+        "country-cn",
+        "country-jp",
+        "chapter-briefs",
+        "brief-public-brief",
+        "brief-older-brief",
+        "page-about",
+    ] {
+        assert!(
+            html.select(&sel(&format!("[id=\"{id}\"]")))
+                .next()
+                .is_some(),
+            "no #{id} in print/"
+        );
+    }
+    let toc = html.select(&sel("nav.print-toc")).next().unwrap();
+    assert!(toc.text().collect::<String>().contains("Germanium"));
+    // The dashboard comes with the home part.
+    assert!(
+        html.select(&sel("#home table.dashboard-table"))
+            .next()
+            .is_some()
+    );
+    assert_unique_ids(&out, rel);
+    // Relative builds link assets from the document's own folder.
+    let css = html
+        .select(&sel("link[rel=stylesheet]"))
+        .next()
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap();
+    assert_eq!(css, "../style.css");
+}
+
+#[test]
+fn print_css_handles_paper() {
+    let site = fixture();
+    let out = site.build("abs", false, Profile::Public);
+    let css = read(&out, "style.css");
+    let print = &css[css.find("@media print").expect("print rules")..];
+    assert!(css.contains("@page"));
+    assert!(
+        css.contains("size: auto"),
+        "A4 or Letter, whichever the printer uses"
+    );
+    assert!(css.contains("counter(page)"), "page numbers");
+    assert!(print.contains(".site-nav"), "no navigation in print");
+    assert!(
+        print.contains("a[href^=\"http\"]::after") && print.contains("attr(href)"),
+        "external link addresses printed"
+    );
+    assert!(
+        print.contains("break-inside: avoid"),
+        "tables and charts kept whole"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// GitHub Pages files
+
+#[test]
+fn sitemap_feed_robots_nojekyll_cname() {
+    let site = fixture();
+    let out = site.build("abs", false, Profile::Public);
+    let all = files(&out);
+    assert!(all.contains(".nojekyll"));
+    assert_eq!(read(&out, "CNAME"), "briefs.example.org\n");
+    let robots = read(&out, "robots.txt");
+    assert!(
+        robots.contains(&format!("Sitemap: {BASE}sitemap.xml")),
+        "{robots}"
+    );
+
+    let sitemap = read(&out, "sitemap.xml");
+    let locs: Vec<&str> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .map(|s| &s[..s.find("</loc>").unwrap()])
+        .collect();
+    for path in [
+        "",
+        "minerals/gallium/",
+        "companies/acme-metals/",
+        "briefs/public-brief/",
+        "countries/jp/",
+        "search/",
+        "about/",
+    ] {
+        let url = format!("{BASE}{path}");
+        assert!(locs.contains(&url.as_str()), "{url} not in the sitemap");
+    }
+    for loc in &locs {
+        let rel = loc.strip_prefix(BASE).expect("every loc is under base_url");
+        assert!(
+            out.join(rel).join("index.html").is_file(),
+            "{loc} has no page"
+        );
+    }
+    assert!(!sitemap.contains(INTERNAL_COMPANY_ID) && !sitemap.contains(INTERNAL_BRIEF_ID));
+
+    let atom = read(&out, "atom.xml");
+    let titles: Vec<&str> = atom
+        .split("<entry>")
+        .skip(1)
+        .map(|e| {
+            let t = &e[e.find("<title>").unwrap() + 7..];
+            &t[..t.find("</title>").unwrap()]
+        })
+        .collect();
+    assert_eq!(
+        titles,
+        ["Gallium and germanium outlook", "An older brief"],
+        "newest first, no internal brief"
+    );
+    assert!(atom.contains("<summary>Where gallium and germanium come from.</summary>"));
+    assert!(atom.contains(&format!("{BASE}briefs/public-brief/")));
+}
+
+#[test]
+fn not_found_page_links_work_at_any_depth() {
+    let site = fixture();
+    for (out, relative) in [("abs", false), ("rel", true)] {
+        let out = site.build(out, relative, Profile::Public);
+        let html = Html::parse_document(&read(&out, "404.html"));
+        let mut n = 0;
+        for el in html.select(&sel("[href], [src], form[action]")) {
+            let v = el.value();
+            let url = v
+                .attr("href")
+                .or(v.attr("src"))
+                .or(v.attr("action"))
+                .unwrap();
+            if url.starts_with('#') || url.starts_with("mailto:") {
+                continue;
+            }
+            assert!(
+                url.starts_with(BASE)
+                    || url.starts_with("https://") && !url.contains("example.org"),
+                "404.html links {url}: not absolute to base_url, so it would break below the top folder"
+            );
+            n += 1;
+        }
+        assert!(n > 3, "404.html links home, the sections and its CSS");
+        // And they resolve to files (the crawl maps base_url to the output folder).
+        let problems = crawl(&out, BASE, relative);
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Link crawl
+
+/// Removes `.` and `..` segments of a URL path.
+fn normalize(url: &str) -> String {
+    let (prefix, path) = match url.find("://") {
+        Some(i) => {
+            let after = &url[i + 3..];
+            let slash = after.find('/').map_or(url.len(), |s| i + 3 + s);
+            (&url[..slash], &url[slash..])
+        }
+        None => ("", url),
+    };
+    let mut segments: Vec<&str> = Vec::new();
+    let parts: Vec<&str> = path.split('/').collect();
+    for (k, seg) in parts.iter().enumerate() {
+        match *seg {
+            "." => {
+                if k == parts.len() - 1 {
+                    segments.push("");
+                }
+            }
+            ".." => {
+                if segments.len() > 1 {
+                    segments.pop();
+                }
+                if k == parts.len() - 1 {
+                    segments.push("");
+                }
+            }
+            s => segments.push(s),
+        }
+    }
+    format!("{prefix}{}", segments.join("/"))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The ids of an HTML file, cached.
+fn ids_of<'c>(
+    cache: &'c mut HashMap<PathBuf, BTreeSet<String>>,
+    file: &Path,
+) -> &'c BTreeSet<String> {
+    cache.entry(file.to_path_buf()).or_insert_with(|| {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let html = Html::parse_document(&text);
+        let mut ids: BTreeSet<String> = html
+            .select(&sel("[id]"))
+            .map(|e| e.value().attr("id").unwrap().to_string())
+            .collect();
+        ids.extend(
+            html.select(&sel("a[name]"))
+                .map(|e| e.value().attr("name").unwrap().to_string()),
+        );
+        ids
+    })
+}
+
+/// Parses every HTML file of `out` and resolves every link and asset: `base`-prefixed
+/// URLs map to the output folder, relative ones resolve against the file's folder, `x/`
+/// means `x/index.html`, and a `#fragment` must name an id of its target. In relative
+/// builds a root-relative link (`/x`) is a problem, since it breaks `file://`, and so is a
+/// link to a folder (except on 404.html, which links absolutely on purpose), since
+/// `file://` shows a folder listing there. Returns the problems.
+fn crawl(out: &Path, base: &str, relative: bool) -> Vec<String> {
+    let origin = {
+        let i = base.find("://").unwrap() + 3;
+        &base[..base[i..].find('/').map_or(base.len(), |s| i + s)]
+    };
+    let mut problems = Vec::new();
+    let mut ids: HashMap<PathBuf, BTreeSet<String>> = HashMap::new();
+    let link_sel = sel("[href], [src], form[action]");
+    let mut checked = 0usize;
+    for file in walk(out) {
+        if file.extension().and_then(|e| e.to_str()) != Some("html") {
+            continue;
+        }
+        let rel_file = rel(out, &file);
+        let text = std::fs::read_to_string(&file).unwrap();
+        let html = Html::parse_document(&text);
+        if !html.errors.is_empty() && html.root_element().select(&sel("body")).next().is_none() {
+            problems.push(format!("{rel_file}: does not parse: {:?}", html.errors));
+        }
+        let file_url = format!("{base}{rel_file}");
+        for el in html.select(&link_sel) {
+            for attr in ["href", "src", "action"] {
+                let Some(raw) = el.value().attr(attr) else {
+                    continue;
+                };
+                if attr == "action" && el.value().name() != "form" {
+                    continue;
+                }
+                let raw = raw.trim();
+                checked += 1;
+                if let Some(problem) = check_link(
+                    out, base, origin, relative, &rel_file, &file, &file_url, raw, &mut ids,
+                ) {
+                    problems.push(format!("{rel_file}: {attr}=\"{raw}\": {problem}"));
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "no links at all in {}", out.display());
+    problems
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_link(
+    out: &Path,
+    base: &str,
+    origin: &str,
+    relative: bool,
+    rel_file: &str,
+    file: &Path,
+    file_url: &str,
+    raw: &str,
+    ids: &mut HashMap<PathBuf, BTreeSet<String>>,
+) -> Option<String> {
+    let lower = raw.to_ascii_lowercase();
+    if lower.starts_with("javascript:") || lower.starts_with("data:text/html") {
+        return Some("script URL".into());
+    }
+    if lower.starts_with("mailto:") || lower.starts_with("tel:") || lower.starts_with("data:") {
+        return None;
+    }
+    if raw.is_empty() {
+        return Some("empty link".into());
+    }
+    let (no_fragment, fragment) = match raw.split_once('#') {
+        Some((a, f)) => (a, Some(f)),
+        None => (raw, None),
+    };
+    let no_query = no_fragment.split('?').next().unwrap();
+    if no_query.is_empty() {
+        // A link inside the same document.
+        return match fragment {
+            Some(f) if !f.is_empty() && !ids_of(ids, file).contains(&percent_decode(f)) => {
+                Some(format!("no element with id `{f}` in this page"))
+            }
+            _ => None,
+        };
+    }
+    let has_scheme = no_query.find(':').is_some_and(|i| {
+        no_query[..i]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            && i > 0
+    });
+    let absolute = if has_scheme {
+        no_query.to_string()
+    } else if let Some(rest) = no_query.strip_prefix("//") {
+        format!("https://{rest}")
+    } else if no_query.starts_with('/') {
+        if relative {
+            return Some("root-relative link: breaks file://".into());
+        }
+        format!("{origin}{no_query}")
+    } else {
+        let dir = &file_url[..file_url.rfind('/').unwrap() + 1];
+        normalize(&format!("{dir}{no_query}"))
+    };
+    let Some(site_rel) = absolute.strip_prefix(base).or_else(|| {
+        (absolute.len() + 1 == base.len() && base.starts_with(&absolute)).then_some("")
+    }) else {
+        if absolute.starts_with(origin) {
+            return Some(format!(
+                "{absolute} is on the site's host but outside base_url"
+            ));
+        }
+        return None; // External.
+    };
+    if relative
+        && !has_scheme
+        && rel_file != "404.html"
+        && (site_rel.is_empty() || site_rel.ends_with('/'))
+    {
+        return Some("a folder link: file:// shows a folder listing, not the page".into());
+    }
+    let site_rel = percent_decode(site_rel);
+    let target_rel = if site_rel.is_empty() || site_rel.ends_with('/') {
+        format!("{site_rel}index.html")
+    } else {
+        site_rel
+    };
+    let target = out.join(&target_rel);
+    if !target.is_file() {
+        return Some(format!("{target_rel} does not exist"));
+    }
+    if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+        if target_rel.ends_with(".html") && !ids_of(ids, &target).contains(&percent_decode(f)) {
+            return Some(format!("{target_rel} has no element with id `{f}`"));
+        }
+    }
+    None
+}
+
+#[test]
+fn crawl_finds_a_broken_link() {
+    let site = fixture();
+    let out = site.build("abs", false, Profile::Public);
+    std::fs::remove_file(out.join("minerals/germanium/index.html")).unwrap();
+    let problems = crawl(&out, BASE, false);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("minerals/germanium/index.html does not exist")),
+        "{problems:#?}"
+    );
+}
+
+#[test]
+fn every_link_resolves_in_absolute_and_relative_builds_of_the_fixture() {
+    let site = fixture();
+    for profile in [Profile::Public, Profile::Internal] {
+        for (name, relative) in [("abs", false), ("rel", true)] {
+            let out = site.build(&format!("{name}-{}", profile.as_str()), relative, profile);
+            let problems = crawl(&out, BASE, relative);
+            assert!(
+                problems.is_empty(),
+                "{} {name}: {} broken links:\n{}",
+                profile.as_str(),
+                problems.len(),
+                problems.join("\n")
+            );
+        }
+    }
+}
+
+/// Copies the repository's sample site (content and site.yaml) into a temporary folder.
+fn sample_site() -> Site {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = Site::new(&[]);
+    let content = repo.join("content");
+    for file in walk(&content) {
+        let rel = rel(repo, &file);
+        std::fs::create_dir_all(site.root().join(&rel).parent().unwrap()).unwrap();
+        std::fs::copy(&file, site.root().join(&rel)).unwrap();
+    }
+    std::fs::copy(repo.join("site.yaml"), site.root().join("site.yaml")).unwrap();
+    site
+}
+
+fn base_url_of(root: &Path) -> String {
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    let line = yaml
+        .lines()
+        .find(|l| l.starts_with("base_url:"))
+        .expect("base_url in site.yaml");
+    let url = line["base_url:".len()..].trim().trim_matches('"');
+    format!("{}/", url.trim_end_matches('/'))
+}
+
+#[test]
+fn every_link_resolves_in_the_sample_site() {
+    let site = sample_site();
+    let base = base_url_of(site.root());
+    for (name, relative) in [("abs", false), ("rel", true)] {
+        let out = site.build(name, relative, Profile::Public);
+        let problems = crawl(&out, &base, relative);
+        assert!(
+            problems.is_empty(),
+            "sample site {name}: {} broken links:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
+        assert!(out.join("search-index.js").is_file());
+        assert!(out.join("print/index.html").is_file());
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Visibility
+
+#[test]
+fn a_public_build_leaves_every_internal_thing_out_of_every_byte() {
+    let site = fixture();
+    for (name, relative) in [("abs", false), ("rel", true)] {
+        let out = site.build(name, relative, Profile::Public);
+        let all = files(&out);
+        // The fixture writes every kind of output file; all of them are searched.
+        for ext in ["html", "json", "csv", "xml", "js", "txt"] {
+            assert!(
+                all.iter().any(|f| f.ends_with(&format!(".{ext}"))),
+                "no .{ext} file to search"
+            );
+        }
+        let needles = [
+            PAGE_MARKER,
+            FRONT_MATTER_MARKER,
+            BLOCK_MARKER,
+            BRIEF_MARKER,
+            INTERNAL_COMPANY_ID,
+            INTERNAL_COMPANY_TITLE,
+            INTERNAL_BRIEF_ID,
+            "Fjord Plant",
+        ];
+        let mut found = Vec::new();
+        for file in walk(&out) {
+            let bytes = std::fs::read(&file).unwrap();
+            for needle in needles {
+                if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                    found.push(format!("{needle} in {}", rel(&out, &file)));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "internal material leaked:\n{}",
+            found.join("\n")
+        );
+        // Nor does the internal company's country (met nowhere else) get a page.
+        assert!(!out.join("countries/no").exists());
+        assert!(!all.iter().any(|f| f.contains(INTERNAL_COMPANY_ID)));
+    }
+}
+
+/// Whether `el` or an ancestor is marked internal.
+fn marked_internal(el: ElementRef<'_>) -> bool {
+    let mut node = Some(el);
+    while let Some(e) = node {
+        let v = e.value();
+        if v.attr("data-internal") == Some("true") || v.classes().any(|c| c.contains("internal")) {
+            return true;
+        }
+        node = e.parent().and_then(ElementRef::wrap);
+    }
+    false
+}
+
+/// The innermost elements whose own text holds `needle`.
+fn holding<'h>(html: &'h Html, needle: &str) -> Vec<ElementRef<'h>> {
+    html.select(&sel("*"))
+        .filter(|e| {
+            e.children()
+                .filter_map(|c| c.value().as_text())
+                .any(|t| t.contains(needle))
+        })
+        .collect()
+}
+
+#[test]
+fn an_internal_build_shows_the_internal_material_marked_internal() {
+    let site = fixture();
+    let out = site.build("int", false, Profile::Internal);
+
+    let company = read(&out, &format!("companies/{INTERNAL_COMPANY_ID}/index.html"));
+    assert!(company.contains(PAGE_MARKER));
+    let html = Html::parse_document(&company);
+    assert!(
+        html.select(&sel(".internal[role=note]")).next().is_some(),
+        "an internal page carries the internal banner"
+    );
+
+    let gallium = Html::parse_document(&read(&out, "minerals/gallium/index.html"));
+    for marker in [FRONT_MATTER_MARKER, BLOCK_MARKER] {
+        let els = holding(&gallium, marker);
+        assert!(!els.is_empty(), "{marker} not shown in the internal build");
+        assert!(
+            els.iter().all(|e| marked_internal(*e)),
+            "{marker} is not inside an element marked internal"
+        );
+    }
+    // The internal company is a producer of germanium in the internal wiki.
+    let germanium = read(&out, "minerals/germanium/index.html");
+    assert!(germanium.contains(INTERNAL_COMPANY_TITLE));
+    assert!(out.join("countries/no/index.html").is_file());
+
+    // The search index holds the internal pages, flagged.
+    let index = search_index(&out);
+    let shadow = entry(&index, "company", INTERNAL_COMPANY_TITLE);
+    assert_eq!(shadow["internal"], true);
+    assert!(shadow["text"].as_str().unwrap().contains(PAGE_MARKER));
+    assert_eq!(entry(&index, "mineral", "Gallium").get("internal"), None);
+    let gallium_entry = entry(&index, "mineral", "Gallium");
+    assert!(
+        !gallium_entry.to_string().contains(FRONT_MATTER_MARKER),
+        "`internal:` front matter is never indexed"
+    );
+
+    // The printable documents carry them too, marked.
+    let print = Html::parse_document(&read(&out, "print/index.html"));
+    let part = print
+        .select(&sel(&format!("section#company-{INTERNAL_COMPANY_ID}")))
+        .next()
+        .expect("the internal company in the portal document");
+    assert!(marked_internal(part));
+    let brief_print = read(
+        &out,
+        &format!("briefs/{INTERNAL_BRIEF_ID}/print/index.html"),
+    );
+    assert!(brief_print.contains(BRIEF_MARKER));
+    assert!(
+        brief_print.contains(PAGE_MARKER),
+        "the annex of the internal company"
+    );
+    let annex = Html::parse_document(&read(&out, "briefs/public-brief/print/index.html"));
+    for marker in [FRONT_MATTER_MARKER, BLOCK_MARKER] {
+        let els = holding(&annex, marker);
+        assert!(!els.is_empty(), "{marker} not in the gallium annex");
+        assert!(
+            els.iter().all(|e| marked_internal(*e)),
+            "{marker} unmarked in print"
+        );
+    }
+}
+
+#[test]
+fn a_public_page_linking_to_an_internal_page_fails_the_public_build() {
+    let site = fixture();
+    site.write(
+        "content/briefs/public-brief.md",
+        &page(
+            &[
+                "title: Gallium and germanium outlook",
+                "date: 2025-10-30",
+                "minerals: [gallium]",
+            ],
+            &["Intro.", "", "Ask [[shadowcorp-refining]] about it."],
+        ),
+    );
+    let err = orebrief::build(&site.options("abs")).expect_err("the build must fail");
+    let Error::Content(diagnostics) = err else {
+        panic!("expected content errors, got {err}");
+    };
+    let d = diagnostics
+        .iter()
+        .find(|d| d.is_error() && d.message.contains(INTERNAL_COMPANY_ID))
+        .unwrap_or_else(|| panic!("no error naming the internal page: {diagnostics:#?}"));
+    assert_eq!(d.file, Path::new("content/briefs/public-brief.md"));
+    // Front matter is lines 1-5, the body starts on line 6; the link is on line 8 at column 5.
+    assert_eq!((d.line, d.column), (8, 5), "{d}");
+    assert!(
+        d.to_string()
+            .starts_with("content/briefs/public-brief.md:8:5: error:")
+    );
+    // The previous output is untouched: nothing was written.
+    assert!(!site.root().join("abs").exists());
+    // The internal build has the page, so the same link is fine there.
+    site.build("int", false, Profile::Internal);
+}
+
+// ---------------------------------------------------------------------------------------
+// Last updated
+
+fn git(dir: &Path, args: &[&str]) -> bool {
+    Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.org",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .env("GIT_AUTHOR_DATE", "2024-03-05T12:00:00+00:00")
+        .env("GIT_COMMITTER_DATE", "2024-03-05T12:00:00+00:00")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn pages_show_their_last_update_from_front_matter_or_git() {
+    let site = fixture();
+    site.write(
+        "content/about.md",
+        &page(&["title: About", "updated: 2025-12-01"], &["A plain page."]),
+    );
+    // Outside a repository: front matter only.
+    let out = site.build("nogit", false, Profile::Public);
+    assert!(read(&out, "about/index.html").contains("Updated <time datetime=\"2025-12-01\">"));
+    assert!(!read(&out, "minerals/gallium/index.html").contains("Updated <time"));
+
+    if !git(site.root(), &["init", "-q"]) {
+        eprintln!("git is not available: skipping the git part of this test");
+        return;
+    }
+    assert!(git(site.root(), &["add", "content", "site.yaml"]));
+    assert!(git(site.root(), &["commit", "-q", "-m", "content"]));
+    let out = site.build("git", false, Profile::Public);
+    // No `updated:`: the date of the last commit of the file.
+    let gallium = read(&out, "minerals/gallium/index.html");
+    assert!(
+        gallium.contains("Updated <time datetime=\"2024-03-05\">"),
+        "{gallium}"
+    );
+    // Front matter wins over git.
+    assert!(read(&out, "about/index.html").contains("Updated <time datetime=\"2025-12-01\">"));
+    // Companies show when their data was checked next to it.
+    let acme = read(&out, "companies/acme-metals/index.html");
+    assert!(acme.contains("Updated <time datetime=\"2024-03-05\">"));
+    // And the sitemap carries it.
+    let sitemap = read(&out, "sitemap.xml");
+    assert!(sitemap.contains(&format!(
+        "<loc>{BASE}minerals/gallium/</loc><lastmod>2024-03-05</lastmod>"
+    )));
+    // The print annexes show it as well.
+    assert!(
+        read(&out, "briefs/public-brief/print/index.html")
+            .contains("Updated <time datetime=\"2024-03-05\">")
+    );
+}
+
+#[test]
+fn data_as_of_shows_in_the_page_meta() {
+    let site = fixture();
+    site.write(
+        "content/companies/acme-metals.md",
+        &page(
+            &["title: Acme Metals", "as_of: 2025-06", "country: JP"],
+            &["Text."],
+        ),
+    );
+    let out = site.build("abs", false, Profile::Public);
+    let acme = read(&out, "companies/acme-metals/index.html");
+    assert!(
+        acme.contains("Data as of <time datetime=\"2025-06\">"),
+        "{acme}"
+    );
+    assert!(
+        read(&out, "minerals/gallium/index.html")
+            .contains("Figures as of <time datetime=\"2025-01\">")
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// `orebrief pdf` errors (the browser tests print for real)
+
+fn orebrief(root: &Path, args: &[&str], path: Option<&str>) -> std::process::Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_orebrief"));
+    cmd.arg("--root").arg(root).args(args).current_dir(root);
+    if let Some(path) = path {
+        cmd.env("PATH", path).env_remove("OREBRIEF_CHROMIUM");
+    }
+    cmd.output().expect("run orebrief")
+}
+
+#[test]
+fn pdf_of_an_unknown_brief_lists_the_near_ids() {
+    let site = fixture();
+    let out = orebrief(site.root(), &["pdf", "public-brif"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no brief `public-brif`"), "{stderr}");
+    assert!(stderr.contains("`public-brief`"), "{stderr}");
+    // An internal brief needs the internal profile; a mineral is not a brief.
+    let out = orebrief(site.root(), &["pdf", INTERNAL_BRIEF_ID], None);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--profile internal"), "{stderr}");
+    let out = orebrief(site.root(), &["pdf", "gallium"], None);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("`gallium` is a mineral") && stderr.contains("not a brief"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn pdf_without_a_browser_says_how_to_install_one() {
+    let site = fixture();
+    let empty = site.root().join("empty-path");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = orebrief(
+        site.root(),
+        &["pdf", "public-brief", "-o", "x.pdf"],
+        Some(empty.to_str().unwrap()),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("apt-get install chromium"), "{stderr}");
+    assert!(stderr.contains("OREBRIEF_CHROMIUM"), "{stderr}");
+    assert!(!site.root().join("x.pdf").exists());
+}
