@@ -99,6 +99,11 @@ impl TestSite {
         std::fs::write(&path, text).unwrap();
     }
 
+    /// The text of a file under the root (not the output).
+    pub fn read_root(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root().join(rel)).unwrap()
+    }
+
     /// Removes a file under the root.
     pub fn remove(&self, rel: &str) {
         std::fs::remove_file(self.root().join(rel)).unwrap();
