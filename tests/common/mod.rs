@@ -360,6 +360,8 @@ pub struct Link {
     pub href: String,
     /// Whether it sits inside a rendered Markdown body (an element of class `content`).
     pub in_body: bool,
+    /// Whether it is a permalink (class `permalink`): the full URL printed documents carry.
+    pub permalink: bool,
 }
 
 impl TestSite {
@@ -381,10 +383,15 @@ impl TestSite {
                         .and_then(|e| e.attr("class"))
                         .is_some_and(|c| c.split_whitespace().any(|c| c == "content"))
                 });
+                let permalink = element
+                    .value()
+                    .attr("class")
+                    .is_some_and(|c| c.split_whitespace().any(|c| c == "permalink"));
                 out.push(Link {
                     file: file.clone(),
                     href,
                     in_body,
+                    permalink,
                 });
             }
         }
