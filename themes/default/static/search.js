@@ -46,15 +46,23 @@
   }
 
   var prepared = index.map(function (e) {
+    /* A mineral's symbol and a country's code name the entry itself; a company's code is
+     * its home country, so it only counts like a tag. */
+    var ids = [];
     var names = [];
-    if (e.symbol) names.push(fold(e.symbol));
-    if (e.code) names.push(fold(e.code));
+    var tags = (e.tags || []).map(fold);
+    if (e.symbol) ids.push(fold(e.symbol));
+    if (e.code) {
+      if (e.kind === "country") ids.push(fold(e.code));
+      else tags.push(fold(e.code));
+    }
     (e.aliases || []).forEach(function (a) { names.push(fold(a)); });
     return {
       entry: e,
       title: fold(e.title),
+      ids: ids,
       names: names,
-      tags: (e.tags || []).map(fold),
+      tags: tags,
       summary: fold(e.summary),
       text: fold(e.text)
     };
@@ -78,6 +86,10 @@
     else if (p.title.indexOf(w) === 0) take(70);
     else if (startsWord(p.title, w)) take(50);
     else if (p.title.indexOf(w) >= 0) take(35);
+    p.ids.forEach(function (n) {
+      if (n === w) take(95);
+      else if (n.indexOf(w) === 0) take(40);
+    });
     p.names.forEach(function (n) {
       if (n === w) take(90);
       else if (n.indexOf(w) === 0) take(40);
