@@ -11,6 +11,7 @@
 //!
 //! [`build`] ties them together; [`config`] reads `site.yaml`; [`diagnostics`] carries every
 //! error and warning with its file, line and column.
+//! [`serve`] previews a site over HTTP with incremental rebuilds and live reload.
 
 pub mod build;
 pub mod config;
@@ -21,6 +22,7 @@ pub mod pdf;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
+pub mod serve;
 pub mod write;
 
 pub use build::{BuildOptions, BuildReport, Error, build, check};

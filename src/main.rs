@@ -74,6 +74,24 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Build the site in memory and serve it with live reload, rebuilding on every change.
+    Serve {
+        /// The port (the next free one is taken when it is in use).
+        #[arg(long, short, default_value_t = orebrief::serve::DEFAULT_PORT)]
+        port: u16,
+        /// The address to listen on. The default serves this machine only.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Build for `public` (the default) or the `internal` wiki.
+        #[arg(long, value_enum)]
+        profile: Option<ProfileArg>,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Open the site in a browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Create a new site that builds at once.
     Init {
         /// The folder to create.
@@ -173,6 +191,37 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(orebrief::pdf::PdfError::Build(e)) => report_error(&e),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Serve {
+            port,
+            bind,
+            profile,
+            drafts,
+            open,
+        } => {
+            if !bind.is_loopback() {
+                eprintln!(
+                    "serving to the network on {bind}: anyone who can reach it can read the site"
+                );
+            }
+            let options = orebrief::serve::ServeOptions {
+                build: BuildOptions {
+                    root: cli.root,
+                    profile: profile.map(Into::into),
+                    drafts,
+                    ..BuildOptions::default()
+                },
+                bind,
+                port,
+                ..orebrief::serve::ServeOptions::default()
+            };
+            match orebrief::serve::serve(options, open) {
+                Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e}");
                     ExitCode::from(1)

@@ -15,6 +15,8 @@ pub enum Sink {
     },
     /// `check`: render everything, write nothing.
     Discard,
+    /// `serve`: keep every file in memory, by its path inside the output.
+    Memory(std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>),
 }
 
 /// Why an output folder is refused.
@@ -94,8 +96,26 @@ impl Sink {
         Ok(Sink::Staging { dir, output })
     }
 
+    /// An empty in-memory sink.
+    pub fn memory() -> Sink {
+        Sink::Memory(Default::default())
+    }
+
+    /// The files written to an in-memory sink (none for the others).
+    pub fn into_files(self) -> std::collections::HashMap<String, Vec<u8>> {
+        match self {
+            Sink::Memory(files) => files.into_inner().unwrap_or_else(|e| e.into_inner()),
+            _ => Default::default(),
+        }
+    }
+
     /// Writes `bytes` at `rel` (a path inside the output, `/`-separated).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        if let Sink::Memory(files) = self {
+            let mut files = files.lock().unwrap_or_else(|e| e.into_inner());
+            files.insert(rel.to_string(), bytes.to_vec());
+            return Ok(());
+        }
         let Sink::Staging { dir, .. } = self else {
             return Ok(());
         };

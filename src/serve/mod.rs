@@ -1,0 +1,328 @@
+//! `orebrief serve`: builds the site in memory, serves it over HTTP on the loopback address,
+//! watches the site and rebuilds what each change touches, and reloads the open pages.
+//!
+//! - [`http`]: the HTTP server (files of the build only, traversal refused, MIME types, 404);
+//! - [`watch`]: the file watcher, with editors' temporary files ignored;
+//! - [`incremental`]: the rebuilds, narrowed down to what a change touches;
+//! - [`reload`]: the injected live-reload script and the server-sent events;
+//! - [`store`]: the output, kept in memory (the site's `public/` is never touched).
+
+pub mod http;
+pub mod incremental;
+pub mod reload;
+pub mod store;
+pub mod watch;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crate::build::{BuildOptions, Error};
+use crate::diagnostics::Diagnostic;
+use incremental::{Changes, Incremental, Rebuilt};
+use reload::Hub;
+use store::Store;
+
+/// The default port.
+pub const DEFAULT_PORT: u16 = 1111;
+
+/// What `serve` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The site (root, profile, drafts). `base_url` and `inject` are set by `serve`.
+    pub build: BuildOptions,
+    /// The address to listen on (loopback by default).
+    pub bind: IpAddr,
+    /// The port; `0` lets the system choose.
+    pub port: u16,
+    /// Try the next ports when `port` is taken.
+    pub next_free_port: bool,
+    /// How long to wait after a file event for more (one save makes several).
+    pub debounce: Duration,
+    /// Print what happens to the terminal.
+    pub verbose: bool,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            build: BuildOptions::default(),
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: DEFAULT_PORT,
+            next_free_port: true,
+            debounce: Duration::from_millis(30),
+            verbose: true,
+        }
+    }
+}
+
+/// Why `serve` could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The site root is not readable.
+    #[error("cannot read the site root {0}: {1}")]
+    Root(PathBuf, #[source] std::io::Error),
+    /// No port could be bound.
+    #[error("cannot listen on {0}: {1}")]
+    Bind(String, #[source] std::io::Error),
+    /// The file watcher could not start.
+    #[error("cannot watch {0}: {1}")]
+    Watch(PathBuf, #[source] notify_debouncer_full::notify::Error),
+    /// Ctrl-C could not be caught.
+    #[error("cannot catch Ctrl-C: {0}")]
+    Signal(#[from] ctrlc::Error),
+}
+
+enum Message {
+    Changed(Changes),
+    WatchError(String),
+    Shutdown,
+}
+
+fn from_watch(result: Result<Changes, String>) -> Message {
+    match result {
+        Ok(changes) => Message::Changed(changes),
+        Err(e) => Message::WatchError(e),
+    }
+}
+
+/// A running `serve`: the HTTP server, the watcher and the rebuild thread.
+pub struct Server {
+    url: String,
+    addr: SocketAddr,
+    http: http::Http,
+    tx: Sender<Message>,
+    thread: Option<JoinHandle<()>>,
+    store: Arc<Store>,
+    hub: Arc<Hub>,
+}
+
+/// The errors of a failed build, as diagnostics.
+pub fn diagnostics_of(e: &Error) -> Vec<Diagnostic> {
+    match e {
+        Error::Content(list) => list.iter().filter(|d| d.is_error()).cloned().collect(),
+        Error::Output(e) => vec![Diagnostic::error("output", 0, 0, e.to_string())],
+    }
+}
+
+fn print_errors(e: &Error) {
+    let list = diagnostics_of(e);
+    for d in &list {
+        eprintln!("{d}");
+    }
+    eprintln!(
+        "build failed: {} error(s); still serving the last good build",
+        list.len()
+    );
+}
+
+fn report(r: &Rebuilt, verbose: bool) {
+    if verbose {
+        eprintln!(
+            "rebuilt {}: {} unit(s) rendered, {} file(s) changed in {} ms",
+            r.scope,
+            r.rendered,
+            r.changed,
+            r.elapsed.as_millis()
+        );
+    }
+}
+
+impl Server {
+    /// Binds, builds, then serves and watches until [`Server::shutdown`]. A site that does not
+    /// build yet is served as an error page until it does.
+    pub fn start(options: ServeOptions) -> Result<Server, ServeError> {
+        let root = std::fs::canonicalize(&options.build.root)
+            .map_err(|e| ServeError::Root(options.build.root.clone(), e))?;
+        let listener = http::bind(options.bind, options.port, options.next_free_port)
+            .map_err(|e| ServeError::Bind(format!("{}:{}", options.bind, options.port), e))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| ServeError::Bind(options.bind.to_string(), e))?;
+        let host = match addr.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => "127.0.0.1".to_string(),
+            IpAddr::V6(ip) if ip.is_unspecified() => "[::1]".to_string(),
+            IpAddr::V4(ip) => ip.to_string(),
+            IpAddr::V6(ip) => format!("[{ip}]"),
+        };
+        let url = format!("http://{host}:{}/", addr.port());
+        let build = BuildOptions {
+            root: root.clone(),
+            output_dir: None,
+            base_url: Some(url.clone()),
+            inject: Some(reload::SCRIPT.to_string()),
+            ..options.build.clone()
+        };
+        let store = Arc::new(Store::new());
+        let hub = Arc::new(Hub::new());
+        let verbose = options.verbose;
+
+        let (tx, rx) = mpsc::channel();
+        let watcher = watch::Watcher::start(&root, options.debounce, tx.clone(), from_watch)
+            .map_err(|e| ServeError::Watch(root.clone(), e))?;
+        if verbose {
+            eprintln!("building {} ...", root.display());
+        }
+        let state = match Incremental::build(build.clone(), store.clone()) {
+            Ok((state, rebuilt)) => {
+                if verbose {
+                    if !rebuilt.warnings.is_empty() {
+                        eprintln!(
+                            "{} warning(s): run `orebrief check` to see them",
+                            rebuilt.warnings.len()
+                        );
+                    }
+                    eprintln!(
+                        "built {} pages in {} ms",
+                        state.site().pages.len(),
+                        rebuilt.elapsed.as_millis()
+                    );
+                }
+                Some(state)
+            }
+            Err(e) => {
+                print_errors(&e);
+                hub.error(&diagnostics_of(&e));
+                None
+            }
+        };
+        let http = http::Http::start(listener, store.clone(), hub.clone())
+            .map_err(|e| ServeError::Bind(addr.to_string(), e))?;
+        let thread = {
+            let (store, hub) = (store.clone(), hub.clone());
+            std::thread::Builder::new()
+                .name("orebrief-rebuild".into())
+                .spawn(move || rebuild_loop(rx, watcher, build, state, store, hub, verbose))
+                .map_err(|e| ServeError::Bind(addr.to_string(), e))?
+        };
+        Ok(Server {
+            url,
+            addr,
+            http,
+            tx,
+            thread: Some(thread),
+            store,
+            hub,
+        })
+    }
+
+    /// The URL served (`http://127.0.0.1:1111/`), which is also the build's `base_url`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The address listened on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The files served.
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    /// How many pages listen for reloads.
+    pub fn pages_listening(&self) -> usize {
+        self.hub.clients()
+    }
+
+    /// Stops watching and serving, closing every connection.
+    pub fn shutdown(mut self) {
+        let _ = self.tx.send(Message::Shutdown);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        self.hub.close();
+        self.http.stop();
+    }
+}
+
+/// Runs `serve` until Ctrl-C: the `orebrief serve` command. `open` opens the site in a browser.
+pub fn serve(options: ServeOptions, open: bool) -> Result<(), ServeError> {
+    let (tx, rx) = mpsc::channel();
+    ctrlc::set_handler(move || {
+        let _ = tx.send(());
+    })?;
+    let server = Server::start(options)?;
+    println!("serving {} (Ctrl-C to stop)", server.url());
+    if open {
+        if let Err(e) = open::that_detached(server.url()) {
+            eprintln!("cannot open a browser: {e}");
+        }
+    }
+    let _ = rx.recv();
+    eprintln!("stopping");
+    server.shutdown();
+    Ok(())
+}
+
+fn rebuild_loop(
+    rx: Receiver<Message>,
+    mut watcher: watch::Watcher,
+    options: BuildOptions,
+    mut state: Option<Incremental>,
+    store: Arc<Store>,
+    hub: Arc<Hub>,
+    verbose: bool,
+) {
+    // Changes of a failed rebuild, tried again with the next ones.
+    let mut carried = Changes::default();
+    let finish = |state: &mut Option<Incremental>| {
+        if let Some(s) = state.as_mut().filter(|s| s.has_deferred()) {
+            match s.finish() {
+                Ok(r) => report(&r, verbose),
+                Err(e) => {
+                    print_errors(&e);
+                    hub.error(&diagnostics_of(&e));
+                }
+            }
+        }
+    };
+    finish(&mut state);
+    'outer: while let Ok(message) = rx.recv() {
+        let mut changes = match message {
+            Message::Shutdown => break,
+            Message::WatchError(e) => {
+                eprintln!("watch error: {e}");
+                continue;
+            }
+            Message::Changed(c) => c,
+        };
+        while let Ok(more) = rx.try_recv() {
+            match more {
+                Message::Shutdown => break 'outer,
+                Message::WatchError(e) => eprintln!("watch error: {e}"),
+                Message::Changed(c) => changes.merge(c),
+            }
+        }
+        watcher.watch_folders();
+        changes.merge(std::mem::take(&mut carried));
+        let result = match state.as_mut() {
+            Some(s) => s.apply(&changes),
+            None => Incremental::build(options.clone(), store.clone()).map(|(s, r)| {
+                state = Some(s);
+                r
+            }),
+        };
+        match result {
+            Ok(r) => {
+                report(&r, verbose);
+                if r.changed > 0 {
+                    hub.reload();
+                } else {
+                    hub.clear();
+                }
+                finish(&mut state);
+            }
+            Err(e) => {
+                print_errors(&e);
+                hub.error(&diagnostics_of(&e));
+                carried = changes;
+            }
+        }
+    }
+    watcher.stop();
+}
