@@ -55,12 +55,39 @@ pub fn load(root: &Path) -> Loaded {
     }
 }
 
+/// The largest content file read, in bytes (10 MiB): far above any real page, and small
+/// enough that a runaway file (a pasted data dump, a log) fails fast with a clear error.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
 /// Reads and parses one file (`file` is relative to `root`).
 pub fn load_file(root: &Path, file: &Path) -> Result<Page, Vec<Diagnostic>> {
-    let bytes = std::fs::read(root.join(file))
-        .map_err(|e| vec![Diagnostic::error(file, 0, 0, format!("cannot read: {e}"))])?;
+    let bytes = read_limited(&root.join(file))
+        .map_err(|e| vec![Diagnostic::error(file, 0, 0, format!("cannot read: {e}"))])?
+        .ok_or_else(|| {
+            vec![
+                Diagnostic::error(
+                    file,
+                    0,
+                    0,
+                    format!(
+                        "the file is larger than {} MiB, the most a content file may hold",
+                        MAX_FILE_BYTES / (1024 * 1024)
+                    ),
+                )
+                .with_hint("split it into several pages; data belongs in front matter or CSV"),
+            ]
+        })?;
     let text = decode(file, bytes).map_err(|d| vec![d])?;
     parse_page(file, &text)
+}
+
+/// Reads `path` whole, or `None` when it holds more than [`MAX_FILE_BYTES`].
+fn read_limited(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= MAX_FILE_BYTES).then_some(bytes))
 }
 
 /// Decodes a file's bytes as UTF-8 (with or without BOM), with LF line ends.

@@ -29,7 +29,53 @@ pub fn parse<T: DeserializeOwned>(
     line_offset: usize,
     fields: &[&str],
 ) -> Result<T, Diagnostic> {
+    check_depth(text, file, line_offset)?;
     serde_yaml::from_str(text).map_err(|e| to_diagnostic(&e, text, file, line_offset, fields))
+}
+
+/// How deeply YAML may nest mappings and sequences. Real front matter nests four or five
+/// levels; the limit keeps the YAML parser (whose cost grows with depth) fast on any input.
+pub const MAX_DEPTH: usize = 64;
+
+/// Rejects YAML nested deeper than [`MAX_DEPTH`], pointing at the first node too deep. Reading
+/// stops there, so the check costs little however deep the input goes; syntax errors are left
+/// to the parser proper, which reports them better.
+fn check_depth(text: &str, file: &Path, line_offset: usize) -> Result<(), Diagnostic> {
+    let too_deep = |line: usize, column: usize| {
+        Diagnostic::error(
+            file,
+            line + line_offset,
+            column,
+            format!("the YAML nests more than {MAX_DEPTH} levels deep"),
+        )
+        .with_hint("flatten the data: front matter needs a few levels at most")
+    };
+    let mut parser = Parser::new_from_str(text);
+    let mut depth = 0usize;
+    loop {
+        let (event, span) = match parser.next_event() {
+            Some(Ok(next)) => next,
+            // The scanner reads nested flow collections (`[[[[`) ahead, up to its own limit
+            // of 255 levels, before it yields their events.
+            Some(Err(e)) if e.info().contains("recursion limit") => {
+                return Err(too_deep(e.marker().line(), e.marker().col() + 1));
+            }
+            Some(Err(_)) | None => break,
+        };
+        match event {
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    let (line, column) = pos(&span);
+                    return Err(too_deep(line, column));
+                }
+            }
+            Event::MappingEnd | Event::SequenceEnd => depth = depth.saturating_sub(1),
+            Event::StreamEnd => break,
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Turns a YAML error into a diagnostic with a location and a hint.
@@ -79,7 +125,11 @@ pub fn to_diagnostic(
         )
         .with_hint(hint);
     }
-    let hint = if message.contains("invalid type") || message.contains("invalid value") {
+    let hint = if message.contains("recursion limit exceeded")
+        || message.contains("repetition limit exceeded")
+    {
+        "aliases (`*name`) expand too far here: write the values out instead"
+    } else if message.contains("invalid type") || message.contains("invalid value") {
         "check the value's type against docs/content-model.md"
     } else if message.contains("missing field") {
         "add the field; docs/content-model.md lists what each entry needs"
@@ -301,6 +351,32 @@ mod tests {
             parse::<T>("title: x\ndate: 2024-02-30\n", Path::new("f.md"), 1, &[]).unwrap_err();
         assert_eq!((err.line, err.column), (3, 7), "{err}");
         assert!(err.message.contains("is not a date"));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_quickly() {
+        let deep = |open: &str, close: &str| {
+            format!("a: {}1{}\n", open.repeat(10_000), close.repeat(10_000))
+        };
+        let cases = [
+            (deep("[", "]"), 2),
+            (deep("{b: ", "}"), 2),
+            (format!("a:\n{}x\n", "- ".repeat(10_000)), 3),
+        ];
+        for (text, line) in cases {
+            let err = parse::<serde_yaml::Value>(&text, Path::new("f.md"), 1, &[]).unwrap_err();
+            assert_eq!(
+                err.message, "the YAML nests more than 64 levels deep",
+                "{text:.40}"
+            );
+            assert_eq!(err.line, line);
+        }
+        let ok = format!(
+            "a: {}1{}\n",
+            "[".repeat(MAX_DEPTH - 1),
+            "]".repeat(MAX_DEPTH - 1)
+        );
+        assert!(parse::<serde_yaml::Value>(&ok, Path::new("f.md"), 1, &[]).is_ok());
     }
 
     #[test]
