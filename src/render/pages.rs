@@ -63,9 +63,13 @@ impl<'a> Renderer<'a> {
         let page = &self.site().pages[i];
         let keep_internal = self.site().profile == crate::config::Profile::Internal;
         let body: Body = markdown::render(&page.body, linker, keep_internal);
+        // Past MAX_BODY_ERRORS problems, one more error gives the count: a body full of broken
+        // links must not cost a scan of the whole body for each of them.
+        let mut unlisted = body.errors.len().saturating_sub(MAX_BODY_ERRORS);
         let mut errors: Vec<Diagnostic> = body
             .errors
             .iter()
+            .take(MAX_BODY_ERRORS)
             .map(|e| {
                 let d = body_diagnostic(page, e.offset, e.message.clone());
                 match &e.hint {
@@ -86,12 +90,24 @@ impl<'a> Renderer<'a> {
                         html = html.replacen(&word, &out, 1);
                     }
                 }
+                Err(_) if errors.len() >= MAX_BODY_ERRORS => unlisted += 1,
                 Err((message, hint)) => {
                     errors.push(body_diagnostic(page, call.offset, message).with_hint(hint))
                 }
             }
         }
-        for n in 0..body.scanned.internal_blocks {
+        if unlisted > 0 {
+            errors.push(
+                Diagnostic::error(
+                    &page.file,
+                    page.body_line,
+                    1,
+                    format!("{unlisted} more problem(s) in this body are not listed"),
+                )
+                .with_hint("fix the problems listed and build again to see the rest"),
+            );
+        }
+        for n in 0..body.scanned.internal_blocks.min(shortcodes::MAX_SHORTCODES) {
             let (open, close) = shortcodes::internal_placeholders(n);
             html = html
                 .replacen(
@@ -711,6 +727,9 @@ impl<'a> Renderer<'a> {
         self.templates.render("404.html", &ctx)
     }
 }
+
+/// The most problems listed for one body.
+pub const MAX_BODY_ERRORS: usize = 100;
 
 /// Maps a body offset to a diagnostic at the file's line and column.
 fn body_diagnostic(page: &Page, offset: usize, message: String) -> Diagnostic {

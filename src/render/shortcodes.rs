@@ -89,6 +89,10 @@ pub fn internal_placeholders(i: usize) -> (String, String) {
     )
 }
 
+/// The most shortcode calls and internal blocks one body may hold: each is swapped in by a
+/// pass over the body's HTML, so the limit keeps the cost of a body linear in its size.
+pub const MAX_SHORTCODES: usize = 1000;
+
 /// Scans `body`; `keep_internal` is true in internal builds.
 pub fn scan(body: &str, keep_internal: bool) -> Scanned {
     let mut out = Scanned::default();
@@ -189,6 +193,20 @@ pub fn scan(body: &str, keep_internal: bool) -> Scanned {
                 }
             } else if !skipping {
                 match parse_call(inner) {
+                    Ok(_) if out.calls.len() + out.internal_blocks >= MAX_SHORTCODES => {
+                        if !out
+                            .errors
+                            .iter()
+                            .any(|e| e.message.starts_with("more than"))
+                        {
+                            out.errors.push(ScanError {
+                                offset: start,
+                                message: format!(
+                                    "more than {MAX_SHORTCODES} shortcode calls and internal blocks in one page"
+                                ),
+                            });
+                        }
+                    }
                     Ok((name, args)) => {
                         push_copy(&mut out, body, copied_to, start);
                         let word = placeholder(out.calls.len());
@@ -209,6 +227,12 @@ pub fn scan(body: &str, keep_internal: bool) -> Scanned {
             pos = end;
         }
         line_start = line_end;
+    }
+    if out.internal_blocks > MAX_SHORTCODES {
+        out.errors.push(ScanError {
+            offset: 0,
+            message: format!("more than {MAX_SHORTCODES} internal blocks in one page"),
+        });
     }
     if let Some((offset, _)) = internal_open {
         out.errors.push(ScanError {
