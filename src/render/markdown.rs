@@ -145,6 +145,9 @@ pub fn render(body: &str, linker: &Linker<'_>, keep_internal: bool) -> Body {
                 let bare = matches!(link_type, LinkType::WikiLink { has_pothole: false });
                 let internal = wiki || dest_url.starts_with("@/");
                 if !internal {
+                    if !linker.raw_html {
+                        refuse_scheme(&dest_url, scanned.map.original(range.start), &mut out);
+                    }
                     events.push(Event::Start(Tag::Link {
                         link_type,
                         dest_url,
@@ -226,6 +229,31 @@ pub fn render(body: &str, linker: &Linker<'_>, keep_internal: bool) -> Body {
                 link_stack.pop();
                 events.push(Event::End(TagEnd::Link));
             }
+            Event::Start(Tag::Image { ref dest_url, .. }) if !linker.raw_html => {
+                refuse_scheme(dest_url, scanned.map.original(range.start), &mut out);
+                events.push(event);
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) if !linker.raw_html && !attrs.is_empty() => {
+                out.errors.push(BodyError {
+                    offset: scanned.map.original(range.start),
+                    message: format!(
+                        "the heading attribute `{}` is raw HTML, which `markdown.raw_html: false` turns off",
+                        attrs[0].0
+                    ),
+                    hint: Some("keep to `{#id}` and `{.class}` in heading attributes".into()),
+                });
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs: Vec::new(),
+                }));
+            }
             Event::Html(h) | Event::InlineHtml(h) if !linker.raw_html => {
                 events.push(Event::Text(h))
             }
@@ -237,6 +265,21 @@ pub fn render(body: &str, linker: &Linker<'_>, keep_internal: bool) -> Body {
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out.scanned = scanned;
     out
+}
+
+/// With raw HTML off, a link or image may only point at an http(s), mailto or relative URL:
+/// any other scheme (`javascript:`, `data:`, `vbscript:`) is an error at the link.
+fn refuse_scheme(dest: &str, offset: usize, out: &mut Body) {
+    if let Err(message) = crate::model::check_url(&Some(dest.to_string())) {
+        out.errors.push(BodyError {
+            offset,
+            message,
+            hint: Some(
+                "`markdown.raw_html: false` allows links to http(s), mailto and relative URLs only"
+                    .into(),
+            ),
+        });
+    }
 }
 
 fn resolve_target(
