@@ -192,10 +192,74 @@ pub fn resolve(
     site.sections = sections(&site);
     site.home = site.pages.iter().position(|p| p.kind == Kind::Home);
     site.graph.countries = countries::collect(&site, &mut diagnostics);
+    check_paths(&site, &mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
     Ok((site, diagnostics))
+}
+
+/// Reports files that would be written where another page goes: a top-level page named like
+/// a section (`content/about.md` beside `content/about/`), a top-level page `countries` (the
+/// list of countries), a page at the place of a country page (`countries/kr/`), and sections
+/// whose folder name cannot be a URL segment or is reserved (`search`, `print`, `data`).
+fn check_paths(site: &Site, out: &mut Vec<Diagnostic>) {
+    let section_file = |section: &Section| {
+        section
+            .index
+            .or_else(|| section.pages.first().copied())
+            .map(|i| site.pages[i].file.display().to_string())
+    };
+    for section in &site.sections {
+        if let Err(why) = crate::load::check_id(&section.name) {
+            let file = section_file(section).unwrap_or_default();
+            out.push(
+                Diagnostic::error(
+                    &file,
+                    0,
+                    0,
+                    format!("content/{}/ cannot be a section: {why}", section.name),
+                )
+                .with_hint("rename the folder: section names are lower-case letters, digits, `-` and `_`, and not a reserved name"),
+            );
+        }
+    }
+    for page in &site.pages {
+        if matches!(page.kind, Kind::Home | Kind::Section | Kind::Country) {
+            continue;
+        }
+        let other = if page.section.is_empty() {
+            match site.sections.iter().find(|s| s.name == page.id) {
+                Some(section) => section_file(section),
+                None if page.id == "countries" => Some("the list of countries".to_string()),
+                None => None,
+            }
+        } else if page.path.starts_with("countries/")
+            && validate::country_name(&page.id.to_ascii_uppercase()).is_some()
+        {
+            Some(format!(
+                "the page of country {}",
+                page.id.to_ascii_uppercase()
+            ))
+        } else {
+            None
+        };
+        if let Some(other) = other {
+            out.push(
+                Diagnostic::error(
+                    &page.file,
+                    0,
+                    0,
+                    format!(
+                        "{} and {other} both map to the URL /{}",
+                        page.file.display(),
+                        page.path
+                    ),
+                )
+                .with_hint("rename or move one of them: each page needs a URL of its own"),
+            );
+        }
+    }
 }
 
 /// Looks up a relation's target id, reporting an unknown, excluded or wrong-kind target.
