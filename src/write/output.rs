@@ -2,7 +2,7 @@
 //! succeeded, so a failed or interrupted build leaves the previous output as it was.
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// Where a build writes.
 pub enum Sink {
@@ -39,10 +39,19 @@ pub fn check_output(root: &Path, output: &Path, explicit: bool) -> Result<(), Ou
     if out_abs == root_abs || root_abs.starts_with(&out_abs) {
         return refuse("it is the site root or contains it");
     }
-    for name in ["content", "templates", "static", "themes"] {
-        if out_abs.join(name).is_dir() && out_abs.join("site.yaml").exists() {
-            return refuse(&format!("it holds a site ({name}/ and site.yaml)"));
+    if out_abs.exists() && !out_abs.is_dir() {
+        return refuse("it is a file, not a folder");
+    }
+    // A build replaces the whole folder: never one that holds a site's sources.
+    for name in ["content", "templates", "static"] {
+        if out_abs.join(name).is_dir() {
+            return refuse(&format!("it holds a {name}/ folder, as a site does"));
         }
+    }
+    if out_abs.join("site.yaml").exists() {
+        return refuse("it holds a site.yaml");
+    }
+    for name in ["content", "templates", "static", "themes"] {
         if out_abs == root_abs.join(name) || out_abs.starts_with(root_abs.join(name)) {
             return refuse(&format!("it lies inside the site's {name}/ folder"));
         }
@@ -55,23 +64,30 @@ pub fn check_output(root: &Path, output: &Path, explicit: bool) -> Result<(), Ou
     Ok(())
 }
 
-/// `path` made absolute against the current folder, with `..` folded where the parent exists.
+/// `path` made absolute against the current folder, as the file system will resolve it:
+/// symbolic links of the part that exists are resolved, and each `..` goes up from there, so
+/// `public/../../elsewhere` is seen as `elsewhere`, outside the root.
 fn absolute(path: &Path) -> PathBuf {
-    if let Ok(p) = std::fs::canonicalize(path) {
-        return p;
-    }
-    let (parent, name) = (path.parent().unwrap_or(Path::new(".")), path.file_name());
-    let parent = if parent.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        parent
+    let joined = match std::env::current_dir() {
+        Ok(cwd) if path.is_relative() => cwd.join(path),
+        _ => path.to_path_buf(),
     };
-    match (std::fs::canonicalize(parent), name) {
-        (Ok(p), Some(n)) => p.join(n),
-        _ => std::env::current_dir()
-            .map(|c| c.join(path))
-            .unwrap_or_else(|_| path.to_path_buf()),
+    let mut out = PathBuf::new();
+    for part in joined.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => {
+                out.push(other);
+                if let Ok(real) = std::fs::canonicalize(&out) {
+                    out = real;
+                }
+            }
+        }
     }
+    out
 }
 
 impl Sink {
@@ -91,7 +107,7 @@ impl Sink {
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(|e| OutputError::Io(dir.clone(), e))?;
         }
-        clean_leftovers(&parent, &name);
+        clean_leftovers(&parent, &name, &output);
         std::fs::create_dir(&dir).map_err(|e| OutputError::Io(dir.clone(), e))?;
         Ok(Sink::Staging { dir, output })
     }
@@ -143,17 +159,23 @@ impl Sink {
             .unwrap_or_default();
         if output.exists() {
             let git = output.join(".git");
-            if git.exists() {
+            let carried = git.exists();
+            if carried {
                 std::fs::rename(&git, dir.join(".git"))
                     .map_err(|e| OutputError::Io(git.clone(), e))?;
             }
             let old = parent.join(format!(".{name}.orebrief-old-{}", std::process::id()));
-            std::fs::rename(&output, &old).map_err(|e| OutputError::Io(output.clone(), e))?;
-            if let Err(e) = std::fs::rename(&dir, &output) {
-                let _ = std::fs::rename(&old, &output);
-                return Err(OutputError::Io(output, e));
+            match swap(&dir, &output, &old) {
+                Ok(previous) => {
+                    let _ = std::fs::remove_dir_all(previous);
+                }
+                Err(e) => {
+                    if carried {
+                        let _ = std::fs::rename(dir.join(".git"), &git);
+                    }
+                    return Err(OutputError::Io(output, e));
+                }
             }
-            let _ = std::fs::remove_dir_all(&old);
         } else {
             std::fs::rename(&dir, &output).map_err(|e| OutputError::Io(output.clone(), e))?;
         }
@@ -168,8 +190,53 @@ impl Sink {
     }
 }
 
+/// Puts the folder `new` in place of `output`; returns where the previous output now is. On
+/// Linux one `renameat2(RENAME_EXCHANGE)` swaps the two atomically, so `output` is complete at
+/// every instant, even if the process is killed; elsewhere, or on a file system without it,
+/// the previous output is first renamed to `old` (and put back if the second rename fails).
+fn swap(new: &Path, output: &Path, old: &Path) -> io::Result<PathBuf> {
+    #[cfg(target_os = "linux")]
+    if exchange(new, output).is_ok() {
+        return Ok(new.to_path_buf());
+    }
+    std::fs::rename(output, old)?;
+    if let Err(e) = std::fs::rename(new, output) {
+        let _ = std::fs::rename(old, output);
+        return Err(e);
+    }
+    Ok(old.to_path_buf())
+}
+
+/// Exchanges two paths atomically (`renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both paths are NUL-terminated strings that outlive the call; the system call
+    // only reads them.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
 /// Removes staging and old folders that an interrupted build left behind (by any process).
-fn clean_leftovers(parent: &Path, name: &str) {
+/// Where the output itself is missing (a build killed between the two renames of [`swap`]
+/// without `RENAME_EXCHANGE`), the previous output is put back instead.
+fn clean_leftovers(parent: &Path, name: &str, output: &Path) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
@@ -184,7 +251,11 @@ fn clean_leftovers(parent: &Path, name: &str) {
             let alive = pid.parse::<u32>().ok().is_some_and(|pid| {
                 Path::new(&format!("/proc/{pid}")).exists() && pid != std::process::id()
             });
-            if !alive {
+            if alive {
+                continue;
+            }
+            let is_old = file.starts_with(prefixes[1].as_str());
+            if !(is_old && !output.exists() && std::fs::rename(entry.path(), output).is_ok()) {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
         }
