@@ -795,3 +795,58 @@ fn check_writes_nothing() {
     assert!(report.pages > 20, "{}", report.pages);
     assert!(!site.out().exists());
 }
+
+#[test]
+fn the_sample_portal_builds() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = TestSite::bare(&[]);
+    std::fs::copy(repo.join("site.yaml"), site.root().join("site.yaml")).unwrap();
+    let minerals: Vec<String> = std::fs::read_dir(repo.join("content/minerals"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md") && n != "_index.md")
+        .map(|n| n.trim_end_matches(".md").to_string())
+        .collect();
+    for entry in walk(&repo.join("content")) {
+        let rel = entry
+            .strip_prefix(repo)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        site.write(&rel, &std::fs::read_to_string(&entry).unwrap());
+    }
+    assert!(minerals.len() >= 5, "{minerals:?}");
+    site.build();
+    for id in &minerals {
+        assert!(site.exists(&format!("minerals/{id}/index.html")), "{id}");
+        let data = site.json(&format!("minerals/{id}/data.json"));
+        for table in data["production"].as_array().unwrap() {
+            let hhi = num(&table["hhi"]);
+            assert!((0.0..=10_000.0 + 1e-6).contains(&hhi), "{id}: {hhi}");
+            let csv = table["csv"].as_str().unwrap();
+            let base = site.json("data/portal.json")["base_url"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            assert!(site.exists(csv.strip_prefix(&base).unwrap()), "{csv}");
+        }
+    }
+    let home = site.html("index.html");
+    assert_eq!(
+        home.select(&sel("section.dashboard tbody tr")).count(),
+        minerals.len()
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}

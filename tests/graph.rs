@@ -1503,3 +1503,46 @@ fn stale_figures_are_a_warning_and_a_notice_on_the_page() {
     site.write("site.yaml", &yaml);
     assert!(site.check().warnings.is_empty());
 }
+
+#[test]
+fn the_content_model_fixture_builds_with_only_the_stale_warning() {
+    let site = TestSite::fixture("supply");
+    let report = site.build();
+    assert_eq!(
+        report
+            .warnings
+            .iter()
+            .map(|w| w.message.as_str())
+            .collect::<Vec<_>>(),
+        ["figures as of 2024-01 are 24 months old (stale after 18)"]
+    );
+    // Every page of the content, its sections, the eight countries, home and 404.
+    for page in [
+        "index.html",
+        "404.html",
+        "about/index.html",
+        "minerals/index.html",
+        "minerals/germanium/index.html",
+        "minerals/indium/index.html",
+        "minerals/zinc/index.html",
+        "companies/index.html",
+        "companies/korea-zinc/index.html",
+        "companies/lockheed-martin/index.html",
+        "companies/teck/index.html",
+        "briefs/index.html",
+        "briefs/germanium-deal/index.html",
+        "briefs/indium-outlook/index.html",
+        "countries/index.html",
+    ] {
+        assert!(site.exists(page), "no {page}");
+    }
+    // The country note is the KR page, not a page of its own.
+    assert!(!site.exists("countries/kr/kr/index.html"));
+    assert_eq!(
+        site.files()
+            .iter()
+            .filter(|f| f.starts_with("countries/") && f.ends_with("/index.html"))
+            .count(),
+        8 + 1
+    );
+}
