@@ -570,3 +570,65 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     assert!(!site.exists("marker.txt"));
     assert!(site.read("about/index.html").contains("Second."));
 }
+
+#[test]
+fn body_errors_keep_their_position_after_shortcodes_and_internal_blocks() {
+    let zinc = page(
+        &[
+            "title: Zinc",
+            "production:",
+            "  - { year: 2024, stage: mine, unit: t, by_country: { CN: 1 }, source: usgs }",
+        ],
+        &[],
+    );
+    let about = page(
+        &["title: About"],
+        &[
+            "{{ chart(mineral=\"zinc\") }} then [[nowhere]]",
+            "",
+            "{% internal() %}",
+            "A secret line with {{ chart(mineral=\"zinc\") }}.",
+            "{% end %}",
+            "",
+            "Later, é [[missing-two]].",
+        ],
+    );
+    let site = TestSite::new(&[
+        ("content/minerals/zinc.md", &zinc),
+        ("content/about.md", &about),
+    ]);
+    let errors = site.build_err();
+    expect_diag(&errors, "content/about.md", 4, 34, "`[[nowhere]]`");
+    // Columns count characters, not bytes.
+    expect_diag(&errors, "content/about.md", 10, 10, "`[[missing-two]]`");
+    assert_eq!(errors.len(), 2, "{}", list(&errors));
+}
+
+#[test]
+fn a_public_page_linking_to_an_internal_page_is_an_error_in_public_builds() {
+    let site = TestSite::new(&[
+        (
+            "content/companies/secret-co.md",
+            &page(&["title: Secret Co", "visibility: internal"], &[]),
+        ),
+        (
+            "content/about.md",
+            &page(&["title: About"], &["Ask [[secret-co]]."]),
+        ),
+    ]);
+    let errors = site.build_err();
+    let d = expect_diag(
+        &errors,
+        "content/about.md",
+        4,
+        5,
+        "link to internal page `secret-co`",
+    );
+    assert!(hint(d).contains("internal"), "{d}");
+    // The internal build has the page, and the link is fine there.
+    site.build_with(orebrief::BuildOptions {
+        profile: Some(orebrief::config::Profile::Internal),
+        ..site.options()
+    });
+    assert!(site.exists("companies/secret-co/index.html"));
+}

@@ -1546,3 +1546,34 @@ fn the_content_model_fixture_builds_with_only_the_stale_warning() {
         8 + 1
     );
 }
+
+#[test]
+fn a_country_named_only_by_a_brief_gets_its_page() {
+    let site = TestSite::new(&[(
+        "content/briefs/nordics.md",
+        &page(
+            &["title: Nordic note", "date: 2025-05-01", "countries: [NO]"],
+            &[],
+        ),
+    )]);
+    site.build();
+    let no = site.html("countries/no/index.html");
+    assert_eq!(text(&no, "main h1"), "Norway NO");
+    assert_eq!(texts(&no, "section.page-briefs li a"), ["Nordic note"]);
+    assert_eq!(
+        site.json("countries/no/data.json")["briefs"],
+        serde_json::json!(["nordics"])
+    );
+}
+
+#[test]
+fn a_country_note_must_be_named_by_an_iso_code() {
+    let site = TestSite::new(&[(
+        "content/countries/korea.md",
+        &page(&["title: Korea"], &["A note."]),
+    )]);
+    let errors = site.build_err();
+    let d = only_error(&errors, "`korea` is not an ISO 3166-1 alpha-2 code");
+    assert_eq!(d.file, std::path::Path::new("content/countries/korea.md"));
+    assert!(hint(d).contains("content/countries/kr.md"), "{d}");
+}
