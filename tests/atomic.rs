@@ -1,0 +1,373 @@
+//! Atomic output: a build writes a fresh folder beside the output and swaps it in only when
+//! everything succeeded. A failed or killed build leaves the previous output byte for byte;
+//! stale pages go, files of `static/` stay; and output folders that would replace the site
+//! itself, or lie outside the root without `--output-dir`, are refused without touching them.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::*;
+use orebrief::Error;
+
+/// Every file under `dir` with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    files_under(dir)
+        .into_iter()
+        .map(|rel| {
+            let bytes = std::fs::read(dir.join(&rel)).unwrap();
+            (rel, bytes)
+        })
+        .collect()
+}
+
+/// Entries of `dir` other than `keep`, by name.
+fn others(dir: &Path, keep: &[&str]) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !keep.contains(&n.as_str()))
+        .collect();
+    names.sort();
+    names
+}
+
+fn mineral(title: &str, body: &str) -> String {
+    page(&[&format!("title: {title}")], &[body])
+}
+
+fn small_site() -> TestSite {
+    TestSite::new(&[
+        (
+            "content/minerals/zinc.md",
+            &mineral("Zinc", "Zinc [[lead]]."),
+        ),
+        ("content/minerals/lead.md", &mineral("Lead", "Lead.")),
+        ("content/about.md", &page(&["title: About"], &["About."])),
+        ("static/files/report.pdf", "%PDF-1.4 not really"),
+        ("static/favicon.ico", "icon"),
+    ])
+}
+
+fn refused(result: Result<orebrief::BuildReport, Error>) -> String {
+    match result {
+        Err(Error::Output(e)) => e.to_string(),
+        Err(e) => panic!(
+            "expected the output folder to be refused, got {}",
+            describe(&e)
+        ),
+        Ok(_) => panic!("expected the output folder to be refused"),
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
+    let site = small_site();
+    site.build();
+    let before = snapshot(&site.out());
+    assert!(before.contains_key("minerals/zinc/index.html"));
+    // A content error, then a template error: neither touches public/.
+    site.write("content/minerals/zinc.md", &mineral("Zinc", "[[nowhere]]"));
+    site.build_err();
+    assert_eq!(snapshot(&site.out()), before);
+    site.write("content/minerals/zinc.md", &mineral("Zinc", "Zinc."));
+    site.write("templates/page.html", "{% if %}");
+    site.build_err();
+    assert_eq!(snapshot(&site.out()), before);
+    // No staging folder is left beside the output.
+    assert_eq!(
+        others(
+            site.root(),
+            &["content", "static", "templates", "site.yaml", "public"]
+        ),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn stale_pages_go_and_static_files_stay() {
+    let site = small_site();
+    site.build();
+    assert!(site.exists("minerals/lead/index.html"));
+    assert!(site.exists("files/report.pdf"));
+    // A file that an earlier build (or a person) left in the output is not kept.
+    std::fs::write(site.out().join("stray.html"), "old").unwrap();
+    site.remove("content/minerals/lead.md");
+    site.write("content/minerals/zinc.md", &mineral("Zinc", "Zinc."));
+    site.build();
+    assert!(!site.exists("minerals/lead/index.html"));
+    assert!(!site.exists("minerals/lead"));
+    assert!(!site.exists("stray.html"));
+    assert_eq!(site.read("files/report.pdf"), "%PDF-1.4 not really");
+    assert_eq!(site.read("favicon.ico"), "icon");
+    assert!(
+        site.exists("style.css"),
+        "the theme's static files are written too"
+    );
+}
+
+#[test]
+fn a_git_checkout_in_the_output_is_carried_over() {
+    let site = small_site();
+    site.build();
+    std::fs::create_dir_all(site.out().join(".git/refs")).unwrap();
+    std::fs::write(site.out().join(".git/HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
+    site.build();
+    assert_eq!(site.read(".git/HEAD"), "ref: refs/heads/gh-pages\n");
+}
+
+#[test]
+fn leftovers_of_a_killed_build_are_cleaned_and_a_set_aside_output_is_put_back() {
+    let site = small_site();
+    site.build();
+    let before = snapshot(&site.out());
+    // A dead process (pid beyond pid_max) left a staging folder.
+    let staging = site.root().join(".public.orebrief-new-4194305");
+    std::fs::create_dir_all(staging.join("minerals")).unwrap();
+    // ... and another one set the previous output aside and died before putting the new one
+    // in place.
+    let aside = site.root().join(".public.orebrief-old-4194306");
+    std::fs::rename(site.out(), &aside).unwrap();
+    site.write("content/minerals/zinc.md", &mineral("Zinc", "[[broken]]"));
+    site.build_err();
+    // The failed build ran no writing: the set-aside output is still there.
+    assert!(aside.exists());
+    site.write(
+        "content/minerals/zinc.md",
+        &mineral("Zinc", "Zinc [[lead]]."),
+    );
+    site.build();
+    assert!(!staging.exists() && !aside.exists());
+    assert_eq!(
+        snapshot(&site.out()).keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn the_previous_output_is_restored_when_a_build_died_mid_swap() {
+    let site = small_site();
+    site.build();
+    let before = snapshot(&site.out());
+    let aside = site.root().join(".public.orebrief-old-4194306");
+    std::fs::rename(site.out(), &aside).unwrap();
+    // The next build begins by putting it back, before it writes anything.
+    let sink = orebrief::write::Sink::staging(&site.out()).unwrap();
+    assert_eq!(snapshot(&site.out()), before);
+    sink.abandon();
+    assert_eq!(
+        others(site.root(), &["content", "static", "site.yaml", "public"]),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn output_folders_that_would_replace_the_site_are_refused_and_left_alone() {
+    let site = small_site();
+    let root = site.root();
+    let cases: &[(&str, &str)] = &[
+        (".", "it is the site root or contains it"),
+        ("..", "it is the site root or contains it"),
+        ("content", "it lies inside the site's content/ folder"),
+        (
+            "content/public",
+            "it lies inside the site's content/ folder",
+        ),
+        ("static", "it lies inside the site's static/ folder"),
+        (
+            "templates/out",
+            "it lies inside the site's templates/ folder",
+        ),
+        ("themes/x", "it lies inside the site's themes/ folder"),
+        ("../elsewhere", "it lies outside the site root"),
+        (
+            "/tmp/orebrief-absolute-out",
+            "it lies outside the site root",
+        ),
+        ("public/../../escape", "it lies outside the site root"),
+        ("missing/../../escape", "it lies outside the site root"),
+    ];
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    let before = snapshot(root);
+    for (dir, why) in cases {
+        site.write("site.yaml", &format!("{SITE_YAML}output_dir: {dir}\n"));
+        let message = refused(orebrief::build(&site.options()));
+        assert!(message.contains(why), "output_dir {dir}: {message}");
+        assert!(message.starts_with("refusing output folder"), "{message}");
+        let mut now = snapshot(root);
+        now.remove("site.yaml");
+        let mut expected = before.clone();
+        expected.remove("site.yaml");
+        assert_eq!(
+            now.keys().collect::<Vec<_>>(),
+            expected.keys().collect::<Vec<_>>(),
+            "{dir}"
+        );
+    }
+    assert!(!root.join("missing").exists());
+    assert!(!root.parent().unwrap().join("escape").exists());
+}
+
+#[test]
+fn an_explicit_output_dir_may_lie_outside_but_never_on_a_site() {
+    let site = small_site();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = elsewhere.path().join("site-out");
+    let mut options = site.options();
+    options.output_dir = Some(out.clone());
+    site.build_with(options.clone());
+    assert!(out.join("minerals/zinc/index.html").exists());
+
+    // A folder that holds another site's sources, or a file.
+    let other = TestSite::new(&[("content/a.md", &mineral("A", "a"))]);
+    for (target, why) in [
+        (other.root().to_path_buf(), "it holds a content/ folder"),
+        (other.root().join("site.yaml"), "it is a file, not a folder"),
+        (
+            site.root().join("content/minerals"),
+            "it lies inside the site's content/ folder",
+        ),
+    ] {
+        let mut options = site.options();
+        options.output_dir = Some(target.clone());
+        let message = refused(orebrief::build(&options));
+        assert!(message.contains(why), "{}: {message}", target.display());
+    }
+    for (folder, why) in [("templates", "templates/"), ("static", "static/")] {
+        let dir = elsewhere.path().join(format!("with-{folder}"));
+        std::fs::create_dir_all(dir.join(folder)).unwrap();
+        std::fs::write(dir.join(folder).join("keep.txt"), "keep").unwrap();
+        let mut options = site.options();
+        options.output_dir = Some(dir.clone());
+        let message = refused(orebrief::build(&options));
+        assert!(message.contains(why), "{message}");
+        assert_eq!(
+            std::fs::read_to_string(dir.join(folder).join("keep.txt")).unwrap(),
+            "keep"
+        );
+    }
+    assert!(other.root().join("content/a.md").exists());
+}
+
+#[test]
+fn the_cli_refuses_an_unsafe_output_dir_with_exit_code_1() {
+    let site = small_site();
+    let output = run(site.root(), &["build", "--output-dir", "content"]);
+    assert_eq!(output.status.code(), Some(1), "{}", show(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "error: refusing output folder content: it lies inside the site's content/ folder"
+        ),
+        "{stderr}"
+    );
+    assert!(site.root().join("content/minerals/zinc.md").exists());
+}
+
+/// A site big enough that a debug build takes a while to write.
+fn large_site(pages: usize, version: &str) -> TestSite {
+    let site = TestSite::new(&[]);
+    let body = "Paragraph with **bold**, a [[zinc]] link and `code`.\n\n".repeat(20);
+    site.write("content/minerals/zinc.md", &mineral("Zinc", &body));
+    for i in 0..pages {
+        site.write(
+            &format!("content/briefs/brief-{i:05}.md"),
+            &page(
+                &[&format!("title: Brief {i} {version}"), "date: 2025-01-01"],
+                &[&body],
+            ),
+        );
+    }
+    site
+}
+
+fn staging_dirs(root: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".public.orebrief-new-")
+        })
+        .collect()
+}
+
+#[test]
+fn a_build_killed_mid_write_leaves_the_previous_output_intact() {
+    let site = large_site(1000, "v1");
+    let first = run(site.root(), &["build"]);
+    assert!(first.status.success(), "{}", show(&first));
+    let before = snapshot(&site.out());
+    assert!(before.len() > 1000);
+    // Change every page, then kill builds at several points of their run.
+    for i in 0..1000 {
+        let body = "Changed.\n".repeat(3);
+        site.write(
+            &format!("content/briefs/brief-{i:05}.md"),
+            &page(
+                &[&format!("title: Brief {i} v2"), "date: 2025-01-01"],
+                &[&body],
+            ),
+        );
+    }
+    let mut killed_mid_write = 0;
+    for delay_ms in [0u64, 50, 200] {
+        let mut child = bin()
+            .args(["build"])
+            .current_dir(site.root())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        // Wait for the staging folder to fill up a little, then kill (SIGKILL).
+        loop {
+            let written = staging_dirs(site.root())
+                .iter()
+                .map(|d| files_under(d).len())
+                .sum::<usize>();
+            if written > 20 + delay_ms as usize || started.elapsed() > Duration::from_secs(120) {
+                break;
+            }
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        std::thread::sleep(Duration::from_millis(delay_ms / 10));
+        if child.try_wait().unwrap().is_none() {
+            killed_mid_write += 1;
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let now = snapshot(&site.out());
+        if now != before {
+            // The build finished before the kill: then the output is the whole new build.
+            assert!(
+                now.get("briefs/brief-00000/index.html")
+                    .is_some_and(|b| String::from_utf8_lossy(b).contains("Brief 0 v2")),
+                "the output is neither the old build nor the new one"
+            );
+            assert_eq!(now.len(), before.len());
+            return;
+        }
+    }
+    assert!(killed_mid_write > 0, "no build was killed while writing");
+    // A complete build afterwards swaps in the new output and cleans the leftovers.
+    let last = run(site.root(), &["build"]);
+    assert!(last.status.success(), "{}", show(&last));
+    assert!(staging_dirs(site.root()).is_empty());
+    assert_eq!(
+        others(site.root(), &["content", "site.yaml", "public"]),
+        Vec::<String>::new()
+    );
+    assert!(
+        site.read("briefs/brief-00000/index.html")
+            .contains("Brief 0 v2")
+    );
+}
