@@ -402,6 +402,7 @@ impl<'a> Renderer<'a> {
             Subject::Home => (
                 site.home
                     .and_then(|i| site.pages[i].meta.title.clone())
+                    .filter(|t| *t != site.config.title)
                     .unwrap_or_else(|| "Overview".to_string()),
                 "home",
             ),
