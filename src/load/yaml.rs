@@ -137,6 +137,10 @@ pub fn to_diagnostic(
         "use one of the values listed"
     } else if message.contains("is not a date") {
         "dates are YYYY-MM-DD or YYYY-MM"
+    } else if message.contains("cannot start any token")
+        && tab_at(text, line.saturating_sub(line_offset))
+    {
+        "YAML is indented with spaces: replace the tabs at the start of this line"
     } else if message.contains("did not find expected")
         || message.contains("mapping values are not allowed")
         || message.contains("found character")
@@ -147,6 +151,16 @@ pub fn to_diagnostic(
     };
 
     Diagnostic::error(file, line, column, message).with_hint(hint)
+}
+
+/// Whether line `line` (1-based) of `text` is indented with a tab.
+fn tab_at(text: &str, line: usize) -> bool {
+    let Some(line) = line.checked_sub(1).and_then(|l| text.lines().nth(l)) else {
+        return false;
+    };
+    line.chars()
+        .take_while(|c| c.is_whitespace())
+        .any(|c| c == '\t')
 }
 
 /// The offending value quoted in a message of ours such as "`2025-13` is not a date".

@@ -348,49 +348,75 @@ fn missing(id: &str, shown: &str, site: &Site) -> (String, String) {
 /// Gives every heading an id (its own `{#id}`, or a slug of its text, made unique) and an
 /// anchor link, and collects the table of contents.
 fn add_heading_ids(events: &mut Vec<Event<'_>>, toc: &mut Vec<TocEntry>) {
+    // One pass that moves events into a new list (inserting into the old one cost a shift of
+    // every later event per heading), with a counter per id base so that the n-th "Notes"
+    // finds `notes-n` at once rather than after trying `notes-1` ... `notes-(n-1)`.
     let mut used: HashSet<String> = HashSet::new();
-    let mut i = 0;
-    while i < events.len() {
-        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
-            let level = *level;
-            let given = id.clone();
-            let mut title = String::new();
-            let mut j = i + 1;
-            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
-                if let Event::Text(t) | Event::Code(t) = &events[j] {
-                    title.push_str(t);
-                }
-                j += 1;
+    let mut next: HashMap<String, usize> = HashMap::new();
+    let mut iter = std::mem::take(events).into_iter();
+    events.reserve(iter.len() + 16);
+    while let Some(event) = iter.next() {
+        let Event::Start(Tag::Heading {
+            level,
+            id: given,
+            classes,
+            attrs,
+        }) = event
+        else {
+            events.push(event);
+            continue;
+        };
+        let mut inner = Vec::new();
+        let mut end = None;
+        for e in iter.by_ref() {
+            if matches!(e, Event::End(TagEnd::Heading(_))) {
+                end = Some(e);
+                break;
             }
-            let base = given.map(|g| g.to_string()).unwrap_or_else(|| {
-                let s = slug::slugify(&title);
-                if s.is_empty() {
-                    "section".to_string()
-                } else {
-                    s
-                }
-            });
-            let mut unique = base.clone();
-            let mut n = 1;
-            while !used.insert(unique.clone()) {
-                unique = format!("{base}-{n}");
-                n += 1;
-            }
-            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
-                *id = Some(CowStr::from(unique.clone()));
-            }
-            let anchor = format!(
-                "<a class=\"anchor\" href=\"#{unique}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
-            );
-            events.insert(j, Event::Html(anchor.into()));
-            toc.push(TocEntry {
-                level: heading_number(level),
-                id: unique,
-                title,
-            });
-            i = j + 1;
+            inner.push(e);
         }
-        i += 1;
+        let mut title = String::new();
+        for e in &inner {
+            if let Event::Text(t) | Event::Code(t) = e {
+                title.push_str(t);
+            }
+        }
+        let base = given.map(|g| g.to_string()).unwrap_or_else(|| {
+            let s = slug::slugify(&title);
+            if s.is_empty() {
+                "section".to_string()
+            } else {
+                s
+            }
+        });
+        let mut unique = base.clone();
+        if !used.insert(unique.clone()) {
+            let n = next.entry(base.clone()).or_insert(1);
+            loop {
+                unique = format!("{base}-{n}");
+                *n += 1;
+                if used.insert(unique.clone()) {
+                    break;
+                }
+            }
+        }
+        events.push(Event::Start(Tag::Heading {
+            level,
+            id: Some(CowStr::from(unique.clone())),
+            classes,
+            attrs,
+        }));
+        events.extend(inner);
+        let anchor = format!(
+            "<a class=\"anchor\" href=\"#{unique}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
+        );
+        events.push(Event::Html(anchor.into()));
+        events.extend(end);
+        toc.push(TocEntry {
+            level: heading_number(level),
+            id: unique,
+            title,
+        });
     }
 }
 
