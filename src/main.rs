@@ -7,6 +7,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use orebrief::config::Profile;
 use orebrief::{BuildOptions, Error};
 
+/// mimalloc: the pipeline allocates many small values (template contexts, HTML strings), and
+/// it measurably beats the system allocator at that across threads.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A static site generator for critical-minerals briefing portals.
 #[derive(Parser)]
 #[command(name = "orebrief", version, about, long_about = None)]

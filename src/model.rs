@@ -296,72 +296,103 @@ pub struct Source {
 pub struct FrontMatter {
     // Common to every kind.
     /// Overrides the kind that the folder gives.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// The page's title.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// One or two sentences shown in lists, search and feeds.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Free tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Ordering within a section (lower first).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
     /// Date of a page or brief.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<PartialDate>,
     /// When the page was last updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<PartialDate>,
     /// Left out unless the build asks for drafts.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub draft: Option<bool>,
     /// `internal`: only in internal builds.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<Visibility>,
     /// Free-form data shown only in internal builds.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub internal: Option<serde_yaml::Value>,
     /// Free-form data for templates.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra: Option<serde_yaml::Value>,
     /// Sources the page's figures cite.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<Source>>,
     /// Other names of the subject.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub aliases: Option<Vec<String>>,
 
     // Mineral.
     /// Chemical symbol.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub symbol: Option<String>,
     /// Year the mineral entered each critical list (`us`, `eu`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub critical: Option<IndexMap<String, i32>>,
     /// When the figures were last checked (minerals and companies).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub as_of: Option<PartialDate>,
     /// Production tables: one per stage and year.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub production: Option<Vec<Production>>,
     /// Reserves by country.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reserves: Option<Reserves>,
     /// End uses with their shares.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uses: Option<Vec<Use>>,
     /// US trade figures.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub us_trade: Option<UsTrade>,
     /// Export controls in force.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_controls: Option<Vec<ExportControl>>,
 
     // Company.
     /// Headquarters country (ISO code).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Headquarters city.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headquarters: Option<String>,
     /// Year founded.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub founded: Option<i32>,
     /// Stock listing.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub listing: Option<Listing>,
     /// Company website.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// Plants, mines and refineries.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub facilities: Option<Vec<Facility>>,
     /// Supply agreements, MOUs, offtakes.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agreements: Option<Vec<Agreement>>,
 
     // Brief.
     /// Minerals a brief covers (ids).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub minerals: Option<Vec<String>>,
     /// Companies a brief covers (ids).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub companies: Option<Vec<String>>,
     /// Countries a brief covers (ISO codes).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub countries: Option<Vec<String>>,
 }
 

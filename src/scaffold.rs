@@ -118,7 +118,7 @@ tags: []
 # sources:
 #   - {{ id: my-source, title: \"...\", url: \"https://...\" }}
 ---
-Write the profile here. Link other pages by id, as in [[another-id]], and countries by ISO
+Write the profile here. Link other pages by id, as in `[[another-id]]`, and countries by ISO
 code, as in [[CN]].
 ",
         title = title_of(id)

@@ -214,7 +214,6 @@ fn init_writes_a_site_and_refuses_to_overwrite_it() {
 }
 
 #[test]
-#[ignore = "BUG: the page `init` and `new mineral` write has `[[another-id]]` in its body, so the new site fails to build (unknown link target at content/minerals/example-mineral.md:15:55)"]
 fn init_then_build() {
     let dir = tempfile::tempdir().unwrap();
     let output = run(dir.path(), &["init", "portal"]);
@@ -306,7 +305,6 @@ fn pages_from_new_company_and_new_brief_build() {
 }
 
 #[test]
-#[ignore = "BUG: the page `new mineral` writes has `[[another-id]]` in its body, so the site fails to build (unknown link target at content/minerals/cobalt.md:15:55)"]
 fn a_page_from_new_mineral_builds() {
     let site = TestSite::new(&[]);
     let output = run(site.root(), &["new", "mineral", "cobalt"]);

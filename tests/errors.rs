@@ -78,7 +78,6 @@ fn bad_yaml_in_a_flow_mapping() {
 }
 
 #[test]
-#[ignore = "BUG: YAML syntax messages keep the scanner's own 'at line N column M', counted from the start of the front matter, so they contradict the file:line:col of the diagnostic"]
 fn yaml_syntax_messages_carry_no_second_position() {
     let file = page(&["title: Zinc", "symbol: \"Zn"], &[]);
     let site = TestSite::new(&[("content/minerals/zinc.md", &file)]);

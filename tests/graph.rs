@@ -268,7 +268,6 @@ fn body_links_appear_as_backlinks() {
 }
 
 #[test]
-#[ignore = "BUG: a backlink from a country note without a title (content/countries/kr.md) shows its id `kr` instead of the country's name"]
 fn backlinks_from_country_notes_show_the_country_name() {
     let site = supply();
     let kz = site.html("companies/korea-zinc/index.html");
@@ -525,7 +524,6 @@ fn a_country_page_for_every_iso_code_met() {
 }
 
 #[test]
-#[ignore = "BUG: the countries list page (countries/index.html) says \"Nothing here yet.\": section.html ignores section.countries"]
 fn the_countries_list_page_lists_every_country() {
     let site = supply();
     let html = site.html("countries/index.html");
@@ -891,7 +889,6 @@ fn a_site_defined_shortcode_renders_with_its_arguments() {
 }
 
 #[test]
-#[ignore = "BUG: whole-number shortcode arguments reach templates as floats: year=2024 renders as \"2024.0\""]
 fn whole_number_shortcode_arguments_render_as_integers() {
     let site = TestSite::new(&[
         (
@@ -1019,7 +1016,6 @@ fn charts_are_accessible_svg() {
 }
 
 #[test]
-#[ignore = "BUG: a supply_table or chart shortcode repeats the page's own chart ids (chart-indium-refinery-2024-title...), so ids are not unique and aria-labelledby is ambiguous"]
 fn chart_ids_are_unique_on_a_page() {
     let site = supply();
     let html = site.html("minerals/indium/index.html");

@@ -188,10 +188,25 @@ fn find_value(text: &str, value: &str) -> Option<(usize, usize)> {
 
 /// Removes serde_yaml's trailing " at line N column M".
 fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) if message[i..].contains(" column ") => message[..i].to_string(),
-        _ => message.to_string(),
+    // libyaml's messages may carry positions counted from the start of the front matter, not
+    // the file ("... at line 3 column 1, while parsing ..."); the diagnostic has the right one.
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(" at line ") {
+        let tail = &rest[i + " at line ".len()..];
+        let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+        let after_line = &tail[digits..];
+        if digits > 0 && after_line.starts_with(" column ") {
+            let col_digits = after_line[" column ".len()..].bytes().take_while(u8::is_ascii_digit).count();
+            out.push_str(&rest[..i]);
+            rest = &after_line[" column ".len() + col_digits..];
+        } else {
+            out.push_str(&rest[..i + " at line ".len()]);
+            rest = tail;
+        }
     }
+    out.push_str(rest);
+    out
 }
 
 /// The names in "... expected one of `a`, `b`" (or "expected `a`").

@@ -59,9 +59,19 @@ impl<'a> Views<'a> {
     /// A ref to page `i`.
     pub fn page_ref(&self, i: usize) -> Ref<'a> {
         let p = &self.site.pages[i];
+        // A country note without a title is named after its country, not its file.
+        let title = match (p.kind, &p.meta.title) {
+            (Kind::Country, None) => self
+                .site
+                .graph
+                .countries
+                .get(&p.id.to_ascii_uppercase())
+                .map_or(p.title(), |c| c.name.as_str()),
+            _ => p.title(),
+        };
         Ref {
             id: &p.id,
-            title: p.title(),
+            title,
             path: self.urls.page(&p.path),
             kind: p.kind.as_str(),
         }
@@ -132,6 +142,12 @@ impl<'a> Views<'a> {
 
     /// The view of production table `t` of mineral page `i`.
     pub fn table(&self, i: usize, t: usize) -> TableView<'a> {
+        self.table_with_ids(i, t, "")
+    }
+
+    /// [`Views::table`], with `id_prefix` before the chart's element ids, so that a table shown
+    /// again on the same page (by a shortcode) does not repeat them.
+    pub fn table_with_ids(&self, i: usize, t: usize, id_prefix: &str) -> TableView<'a> {
         let page = &self.site.pages[i];
         let table = &page.meta.production.as_ref().expect("mineral with tables")[t];
         let metrics: &TableMetrics = &self.site.graph.tables[i][t];
@@ -185,7 +201,7 @@ impl<'a> Views<'a> {
             None => "No production figures.".to_string(),
         };
         let chart = charts::share_bars(
-            &format!("chart-{}-{stage}-{}", page.id, table.year),
+            &format!("{id_prefix}chart-{}-{stage}-{}", page.id, table.year),
             &format!(
                 "Share of world {stage} production of {} in {}",
                 page.title(),
@@ -255,6 +271,11 @@ impl<'a> Views<'a> {
 
     /// The US import sources of mineral `i`, with their chart.
     pub fn import_sources(&self, i: usize) -> Option<ImportSourcesView<'a>> {
+        self.import_sources_with_ids(i, "")
+    }
+
+    /// [`Views::import_sources`], with `id_prefix` before the chart's element ids.
+    pub fn import_sources_with_ids(&self, i: usize, id_prefix: &str) -> Option<ImportSourcesView<'a>> {
         let page = &self.site.pages[i];
         let imports = page.meta.us_trade.as_ref()?.import_sources.as_ref()?;
         let mut rows: Vec<ImportRow> = imports
@@ -293,7 +314,7 @@ impl<'a> Views<'a> {
                 super::format::percent(r.share, 1)
             )
         });
-        let chart = charts::share_bars(&format!("chart-{}-imports", page.id), &title, &desc, &bars);
+        let chart = charts::share_bars(&format!("{id_prefix}chart-{}-imports", page.id), &title, &desc, &bars);
         Some(ImportSourcesView {
             period: &imports.period.0,
             rows,

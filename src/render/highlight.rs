@@ -4,8 +4,11 @@
 
 use std::sync::OnceLock;
 
-use syntect::html::{ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use syntect::html::{line_tokens_to_classed_spans, ClassStyle};
+use syntect::parsing::{ParseState, ScopeStack, ScopeStackOp, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 /// The class prefix of highlighted code.
@@ -47,13 +50,60 @@ pub fn code_block(code: &str, lang: &str) -> String {
 fn highlight(code: &str, token: &str) -> Option<String> {
     let set = syntaxes();
     let syntax = set.find_syntax_by_token(token)?;
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+    let mut state = ParseState::new(syntax);
+    let mut stack = ScopeStack::new();
+    let mut html = String::with_capacity(code.len() * 3);
+    let mut open_spans: isize = 0;
     for line in LinesWithEndings::from(code) {
-        generator
-            .parse_html_for_line_which_includes_newline(line)
-            .ok()?;
+        let ops = tokenize(&mut state, &syntax.name, line, set)?;
+        let (formatted, delta) = line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut stack).ok()?;
+        open_spans += delta;
+        html.push_str(&formatted);
     }
-    Some(generator.finalize())
+    for _ in 0..open_spans {
+        html.push_str("</span>");
+    }
+    Some(html)
+}
+
+/// The tokenizer's results for one line in one state, and the state after it.
+type Tokenized = (Vec<(usize, ScopeStackOp)>, ParseState);
+
+/// Lines already tokenized, by (syntax and parse state, line). Tokenizing is a pure function
+/// of the two, and code blocks across a portal repeat many lines (keys, braces, imports), so
+/// a hit skips the regex work that dominates highlighting.
+struct Memo {
+    shards: Vec<Mutex<HashMap<(String, String), Tokenized>>>,
+}
+
+/// Entries per shard before the shard is emptied, to bound memory.
+const MEMO_SHARD_LIMIT: usize = 8192;
+
+fn memo() -> &'static Memo {
+    static MEMO: OnceLock<Memo> = OnceLock::new();
+    MEMO.get_or_init(|| Memo { shards: (0..16).map(|_| Mutex::new(HashMap::new())).collect() })
+}
+
+/// Tokenizes `line` from `state`, through the memo.
+fn tokenize(state: &mut ParseState, syntax: &str, line: &str, set: &SyntaxSet) -> Option<Vec<(usize, ScopeStackOp)>> {
+    let key = (format!("{syntax}\u{0}{state:?}"), line.to_string());
+    let shard = {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        key.hash(&mut hasher);
+        &memo().shards[(hasher.finish() % 16) as usize]
+    };
+    if let Some((ops, next)) = shard.lock().ok()?.get(&key) {
+        *state = next.clone();
+        return Some(ops.clone());
+    }
+    let ops = state.parse_line(line, set).ok()?;
+    let mut map = shard.lock().ok()?;
+    if map.len() >= MEMO_SHARD_LIMIT {
+        map.clear();
+    }
+    map.insert(key, (ops.clone(), state.clone()));
+    Some(ops)
 }
 
 /// Escapes text for HTML content.
@@ -81,6 +131,22 @@ mod tests {
         let html = code_block("let x = 1;\n", "rust");
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(html.contains("language-rust"));
+    }
+
+    #[test]
+    fn the_memo_gives_the_same_html_as_a_fresh_tokenizer() {
+        let code = "a: 1\nb: [x, \"y\"]\n# note\nc:\n  - d\n";
+        let first = code_block(code, "yaml");
+        let second = code_block(code, "yaml");
+        assert_eq!(first, second);
+        // Against syntect's own generator, with no memo involved.
+        let set = syntaxes();
+        let syntax = set.find_syntax_by_token("yaml").unwrap();
+        let mut generator = syntect::html::ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+        for line in LinesWithEndings::from(code) {
+            generator.parse_html_for_line_which_includes_newline(line).unwrap();
+        }
+        assert!(first.contains(&generator.finalize()));
     }
 
     #[test]

@@ -166,6 +166,8 @@ impl<'a> Renderer<'a> {
     }
 
     fn built_in(&self, call: &Call, ctx: &mut Context) -> Result<(), (String, String)> {
+        // Charts drawn by a shortcode get ids of their own: the page may show the same chart.
+        let ids = format!("sc{}-", call.offset);
         let allowed: &[&str] = match call.name.as_str() {
             "supply_table" => &["mineral", "stage", "year"],
             "chart" => &["mineral", "stage", "year", "of"],
@@ -277,9 +279,9 @@ impl<'a> Renderer<'a> {
             })
         };
         match call.name.as_str() {
-            "supply_table" => ctx.insert("table", &self.views.table(m, table_index()?)),
+            "supply_table" => ctx.insert("table", &self.views.table_with_ids(m, table_index()?, &ids)),
             "producers" => ctx.insert("producers", &self.views.producers(m)),
-            "import_sources" => match self.views.import_sources(m) {
+            "import_sources" => match self.views.import_sources_with_ids(m, &ids) {
                 Some(view) => ctx.insert("import_sources", &view),
                 None => {
                     return Err((
@@ -298,7 +300,7 @@ impl<'a> Renderer<'a> {
                 }
                 let chart = if of == "imports" {
                     self.views
-                        .import_sources(m)
+                        .import_sources_with_ids(m, &ids)
                         .map(|v| v.chart)
                         .ok_or_else(|| {
                             (
@@ -307,7 +309,7 @@ impl<'a> Renderer<'a> {
                             )
                         })?
                 } else {
-                    self.views.table(m, table_index()?).chart
+                    self.views.table_with_ids(m, table_index()?, &ids).chart
                 };
                 ctx.insert_value("chart", chart);
             }

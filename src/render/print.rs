@@ -225,8 +225,9 @@ impl<'a> Renderer<'a> {
                 .flat_map(|s| s.pages.iter().copied())
                 .filter(|&j| site.pages[j].kind == kind)
                 .collect();
+            let listed: std::collections::HashSet<usize> = list.iter().copied().collect();
             for (j, p) in site.pages.iter().enumerate() {
-                if p.kind == kind && !list.contains(&j) {
+                if p.kind == kind && !listed.contains(&j) {
                     list.push(j);
                 }
             }
@@ -294,10 +295,21 @@ impl<'a> Renderer<'a> {
         for chapter in &chapters {
             let mut parts = Vec::with_capacity(chapter.parts.len());
             let mut items = Vec::new();
-            for planned in &chapter.parts {
-                let html = self.part(path, &root, planned, bodies)?;
-                let html = prefix_ids(&html, &format!("{}-", planned.anchor));
-                let html = link_parts(&html, &root, &targets);
+            // The parts are independent: render them in parallel, keep their order.
+            let htmls: Vec<Result<String, Diagnostic>> = {
+                use rayon::prelude::*;
+                chapter
+                    .parts
+                    .par_iter()
+                    .map(|planned| {
+                        let html = self.part(path, &root, planned, bodies)?;
+                        let html = prefix_ids(&html, &format!("{}-", planned.anchor));
+                        Ok(link_parts(&html, &root, &targets))
+                    })
+                    .collect()
+            };
+            for (planned, html) in chapter.parts.iter().zip(htmls) {
+                let html = html?;
                 let (label, kind) = self.toc_label(planned);
                 let children = if planned.headless {
                     self.part_toc(planned.subject, bodies)
@@ -792,25 +804,21 @@ pub fn shift_headings(html: &str, by: u8) -> String {
         return html.to_string();
     }
     let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(at) = rest.find("<h").into_iter().chain(rest.find("</h")).min() {
-        out.push_str(&rest[..at]);
-        let closing = rest[at..].starts_with("</");
-        let after = &rest[at + if closing { 3 } else { 2 }..];
-        let open = if closing { "</h" } else { "<h" };
-        match after.as_bytes() {
-            [d @ b'1'..=b'6', next, ..] if *next == b'>' || next.is_ascii_whitespace() => {
+    let mut copied = 0;
+    let bytes = html.as_bytes();
+    for (at, _) in html.match_indices('<') {
+        let name = if bytes.get(at + 1) == Some(&b'/') { at + 2 } else { at + 1 };
+        match bytes.get(name..name + 3) {
+            Some([b'h', d @ b'1'..=b'6', next]) if *next == b'>' || next.is_ascii_whitespace() => {
+                out.push_str(&html[copied..name + 1]);
                 let level = (d - b'0' + by).min(6);
-                out.push_str(&format!("{open}{level}"));
-                rest = &after[1..];
+                out.push(char::from(b'0' + level));
+                copied = name + 2;
             }
-            _ => {
-                out.push_str(open);
-                rest = after;
-            }
+            _ => {}
         }
     }
-    out.push_str(rest);
+    out.push_str(&html[copied..]);
     out
 }
 
@@ -869,18 +877,34 @@ pub fn prefix_ids(html: &str, prefix: &str) -> String {
 /// Turns links to the pages of a document into jumps inside it: `href="{root}{path}"` to
 /// `href="#{anchor}"`, and `href="{root}{path}#x"` to `href="#{anchor}-x"`.
 fn link_parts(html: &str, root: &str, targets: &[(String, &str)]) -> String {
-    let mut html = html.to_string();
-    for (path, anchor) in targets {
-        let exact = format!("href=\"{root}{path}\"");
-        if html.contains(&exact) {
-            html = html.replace(&exact, &format!("href=\"#{anchor}\""));
-        }
-        let with_fragment = format!("href=\"{root}{path}#");
-        if html.contains(&with_fragment) {
-            html = html.replace(&with_fragment, &format!("href=\"#{anchor}-"));
-        }
+    // One pass over the links, not one search per target: the whole-portal document has as
+    // many targets as pages, and searching it once per page would be quadratic.
+    let anchors: std::collections::HashMap<&str, &str> =
+        targets.iter().map(|(path, anchor)| (path.as_str(), *anchor)).collect();
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    const HREF: &str = "href=\"";
+    while let Some(at) = rest.find(HREF) {
+        let start = at + HREF.len();
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let end = after.find('"').unwrap_or(after.len());
+        let value = &after[..end];
+        let jump = value.strip_prefix(root).and_then(|rel| {
+            let (path, fragment) = match rel.split_once('#') {
+                Some((p, f)) => (p, Some(f)),
+                None => (rel, None),
+            };
+            anchors.get(path).map(|anchor| match fragment {
+                Some(f) => format!("#{anchor}-{f}"),
+                None => format!("#{anchor}"),
+            })
+        });
+        out.push_str(jump.as_deref().unwrap_or(value));
+        rest = &after[end..];
     }
-    html
+    out.push_str(rest);
+    out
 }
 
 #[derive(Serialize)]

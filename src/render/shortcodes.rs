@@ -8,8 +8,7 @@
 use indexmap::IndexMap;
 
 /// A literal argument value.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ArgValue {
     /// A quoted string.
     Str(String),
@@ -17,6 +16,18 @@ pub enum ArgValue {
     Num(f64),
     /// true or false.
     Bool(bool),
+}
+
+impl serde::Serialize for ArgValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ArgValue::Str(v) => s.serialize_str(v),
+            // Whole numbers stay whole (`year=2024` shows as 2024, not 2024.0).
+            ArgValue::Num(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => s.serialize_i64(*n as i64),
+            ArgValue::Num(n) => s.serialize_f64(*n),
+            ArgValue::Bool(b) => s.serialize_bool(*b),
+        }
+    }
 }
 
 /// One call found in a body.

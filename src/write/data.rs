@@ -86,7 +86,7 @@ pub struct PageExport<'a> {
     url: String,
     summary: Option<&'a str>,
     /// The front matter as written (less `internal:` in public builds).
-    data: serde_json::Value,
+    data: crate::model::FrontMatter,
     production: Vec<TableExport<'a>>,
     producers: Vec<ProducerExport<'a>>,
     agreements: Vec<AgreementExport<'a>>,
@@ -185,17 +185,14 @@ fn link<'a>(site: &'a Site, views: &Views<'_>, i: usize) -> LinkExport<'a> {
 }
 
 /// The front matter of `page` as JSON, without what a public build must not show.
-fn front_matter(page: &Page, profile: Profile) -> serde_json::Value {
-    let mut value = serde_json::to_value(&page.meta).unwrap_or_default();
-    if let serde_json::Value::Object(map) = &mut value {
-        map.retain(|k, v| {
-            !v.is_null()
-                && k != "kind"
-                && k != "draft"
-                && !(k == "internal" && profile == Profile::Public)
-        });
+fn front_matter(page: &Page, profile: Profile) -> crate::model::FrontMatter {
+    let mut data = page.meta.clone();
+    data.kind = None;
+    data.draft = None;
+    if profile == Profile::Public {
+        data.internal = None;
     }
-    value
+    data
 }
 
 /// The export of mineral or company page `i`.
