@@ -109,7 +109,9 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     let today = options.today.unwrap_or_else(|| jiff::Zoned::now().date());
     let mut problems = Vec::new();
 
+    let mut clock = Instant::now();
     let (loaded, templates) = load_inputs(root, &config);
+    lap("load", &mut clock);
     let Some(Prepared {
         site,
         templates,
@@ -128,6 +130,7 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
         return Err(fail(problems));
     };
 
+    lap("resolve + bodies", &mut clock);
     let sink = if write {
         Sink::staging(&output)?
     } else {
@@ -144,11 +147,13 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
         today,
         None,
     );
+    lap("write", &mut clock);
     match result {
         Ok(pages) => {
             problems.retain(|d| !d.is_error());
             diagnostics::sort_dedup(&mut problems);
             let output = sink.commit()?;
+            lap("swap", &mut clock);
             Ok(BuildReport {
                 pages,
                 warnings: problems,
@@ -287,6 +292,16 @@ pub fn link_bodies(site: &mut Site, bodies: &[RenderedBody]) -> BTreeMap<String,
     }
     resolve::ensure_countries_section(site);
     country_backlinks
+}
+
+/// Prints how long a stage took, to stderr, when `OREBRIEF_TIMINGS` is set: the figures
+/// `docs/benchmarks.md` breaks a build down by.
+fn lap(stage: &str, since: &mut Instant) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ON.get_or_init(|| std::env::var_os("OREBRIEF_TIMINGS").is_some()) {
+        eprintln!("timing: {stage:<22} {:>8.1} ms", since.elapsed().as_secs_f64() * 1000.0);
+    }
+    *since = Instant::now();
 }
 
 fn fail(mut problems: Vec<Diagnostic>) -> Error {
@@ -448,6 +463,7 @@ pub fn write_site(
         Err(d) => errors.push(d),
     };
 
+    let mut clock = Instant::now();
     // Content pages, with their data exports.
     (0..site.pages.len()).into_par_iter().for_each(|i| {
         let page = &site.pages[i];
@@ -483,6 +499,7 @@ pub fn write_site(
             }
         }
     });
+    lap("pages + exports", &mut clock);
     // Country pages.
     let countries: Vec<&resolve::Country> = site
         .graph
@@ -510,6 +527,7 @@ pub fn write_site(
             )),
         }
     });
+    lap("country pages", &mut clock);
     // Sections, home, 404.
     site.sections.par_iter().for_each(|section| {
         if only.is_some_and(|o| !o.sections.contains(&section.name)) {
@@ -526,11 +544,13 @@ pub fn write_site(
     if only.is_none_or(|o| o.not_found) {
         page_html(renderer.not_found(), "404.html");
     }
+    lap("sections, home, 404", &mut clock);
     let extra_pages = if only.is_none_or(|o| o.search_and_print) {
         search_and_print(site, urls, templates, &renderer, bodies, &page_html, &put)
     } else {
         0
     };
+    lap("search + print", &mut clock);
 
     // Site-wide files.
     let generated = today.to_string();
@@ -581,6 +601,7 @@ pub fn write_site(
         }
         copy_static(&options.root, sink, &errors, &io_error);
     }
+    lap("site files, static", &mut clock);
 
     if let Some(e) = io_error.into_inner().expect("io error") {
         return Err(Error::Output(e));
