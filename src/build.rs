@@ -299,7 +299,10 @@ pub fn link_bodies(site: &mut Site, bodies: &[RenderedBody]) -> BTreeMap<String,
 fn lap(stage: &str, since: &mut Instant) {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     if *ON.get_or_init(|| std::env::var_os("OREBRIEF_TIMINGS").is_some()) {
-        eprintln!("timing: {stage:<22} {:>8.1} ms", since.elapsed().as_secs_f64() * 1000.0);
+        eprintln!(
+            "timing: {stage:<22} {:>8.1} ms",
+            since.elapsed().as_secs_f64() * 1000.0
+        );
     }
     *since = Instant::now();
 }
@@ -546,7 +549,23 @@ pub fn write_site(
     }
     lap("sections, home, 404", &mut clock);
     let extra_pages = if only.is_none_or(|o| o.search_and_print) {
-        search_and_print(site, urls, templates, &renderer, bodies, &page_html, &put)
+        let put_pieces = |rel: &str, pieces: &[&str]| {
+            if let Err(e) = sink.write_pieces(rel, pieces) {
+                io_error.lock().expect("io error").get_or_insert(e);
+            }
+        };
+        let script = |_: &str| options.inject.clone().unwrap_or_default();
+        search_and_print(
+            site,
+            urls,
+            templates,
+            &renderer,
+            bodies,
+            &page_html,
+            &put,
+            &put_pieces,
+            &script,
+        )
     } else {
         0
     };
@@ -624,6 +643,7 @@ pub fn write_site(
 
 /// Writes the search index and page, the printable briefs and the portal as one document;
 /// returns how many pages it wrote.
+#[allow(clippy::too_many_arguments)]
 fn search_and_print(
     site: &Site,
     urls: &Urls,
@@ -632,6 +652,8 @@ fn search_and_print(
     bodies: &[RenderedBody],
     page_html: &(dyn Fn(Result<String, Diagnostic>, &str) + Sync),
     put: &(dyn Fn(&str, &[u8]) + Sync),
+    put_pieces: &(dyn Fn(&str, &[&str]) + Sync),
+    inject: &(dyn Fn(&str) -> String + Sync),
 ) -> usize {
     use crate::render::print;
     let index = write::search::entries(site, urls, bodies);
@@ -661,14 +683,24 @@ fn search_and_print(
             .collect();
         briefs.par_iter().for_each(|&i| {
             page_html(
-                renderer.brief_print(i, bodies),
+                renderer
+                    .brief_print(i, bodies)
+                    .map(print::PrintDocument::into_string),
                 &write::index_file(&print::brief_print_path(&site.pages[i].path)),
             );
         });
-        page_html(
-            renderer.portal_print(bodies),
-            &write::index_file(print::PORTAL_PATH),
-        );
+        // The whole portal: streamed to its file part by part.
+        match renderer.portal_print(bodies) {
+            Ok(mut doc) => {
+                if let Some(at) = doc.shell.rfind("</body>") {
+                    // The live-reload script of `serve`, as on every other page.
+                    let script = inject("");
+                    doc.shell.insert_str(at, &script);
+                }
+                put_pieces(&write::index_file(print::PORTAL_PATH), &doc.pieces());
+            }
+            Err(d) => page_html(Err(d), ""),
+        }
         pages += briefs.len() + 1;
     }
     pages

@@ -33,6 +33,48 @@ pub fn brief_print_path(path: &str) -> String {
     format!("{path}print/")
 }
 
+/// A rendered print document: the template's output with a marker where each part goes,
+/// and the parts. Kept apart so that the whole-portal document (every page of the site) can
+/// be streamed to its file instead of being copied through the template engine.
+pub struct PrintDocument {
+    /// `print.html`'s output; part `n` stands as [`part_marker`]`(n)`.
+    pub shell: String,
+    /// The parts' HTML, in order.
+    pub parts: Vec<String>,
+}
+
+/// The marker of part `n` in [`PrintDocument::shell`].
+pub fn part_marker(n: usize) -> String {
+    format!("<!--orebrief-print-part-{n}-->")
+}
+
+impl PrintDocument {
+    /// The pieces of the document in order: shell text and parts, alternately.
+    pub fn pieces(&self) -> Vec<&str> {
+        let mut pieces = Vec::with_capacity(self.parts.len() * 2 + 1);
+        let mut rest = self.shell.as_str();
+        for (n, part) in self.parts.iter().enumerate() {
+            let marker = part_marker(n);
+            match rest.find(&marker) {
+                Some(at) => {
+                    pieces.push(&rest[..at]);
+                    pieces.push(part.as_str());
+                    rest = &rest[at + marker.len()..];
+                }
+                // A theme that does not show a part leaves it out.
+                None => continue,
+            }
+        }
+        pieces.push(rest);
+        pieces
+    }
+
+    /// The whole document as one string.
+    pub fn into_string(self) -> String {
+        self.pieces().concat()
+    }
+}
+
 /// What a part of a document shows.
 #[derive(Clone, Copy)]
 enum Subject<'s> {
@@ -119,7 +161,11 @@ struct PartInfo<'a> {
 impl<'a> Renderer<'a> {
     /// Renders the printable version of brief `i`: the brief, then the profile of every
     /// mineral and company it names, as annexes, with a table of contents.
-    pub fn brief_print(&self, i: usize, bodies: &[RenderedBody]) -> Result<String, Diagnostic> {
+    pub fn brief_print(
+        &self,
+        i: usize,
+        bodies: &[RenderedBody],
+    ) -> Result<PrintDocument, Diagnostic> {
         let site = self.views.site;
         let page = &site.pages[i];
         let path = brief_print_path(&page.path);
@@ -180,7 +226,7 @@ impl<'a> Renderer<'a> {
 
     /// Renders the whole portal as one document: home, minerals, companies, countries,
     /// briefs and other pages.
-    pub fn portal_print(&self, bodies: &[RenderedBody]) -> Result<String, Diagnostic> {
+    pub fn portal_print(&self, bodies: &[RenderedBody]) -> Result<PrintDocument, Diagnostic> {
         let site = self.views.site;
         let mut chapters = vec![Chapter {
             anchor: None,
@@ -280,7 +326,7 @@ impl<'a> Renderer<'a> {
         web_path: String,
         chapters: Vec<Chapter<'_>>,
         bodies: &[RenderedBody],
-    ) -> Result<String, Diagnostic> {
+    ) -> Result<PrintDocument, Diagnostic> {
         let site = self.views.site;
         let urls = self.views.urls;
         let root = urls.root(path);
@@ -292,6 +338,7 @@ impl<'a> Renderer<'a> {
             .collect();
         let mut toc = Vec::new();
         let mut views = Vec::with_capacity(chapters.len());
+        let mut part_html: Vec<String> = Vec::new();
         for chapter in &chapters {
             let mut parts = Vec::with_capacity(chapter.parts.len());
             let mut items = Vec::new();
@@ -340,8 +387,9 @@ impl<'a> Renderer<'a> {
                     } else {
                         format!("{}-title", planned.anchor)
                     },
-                    html: Value::safe_string(&html),
+                    html: Value::safe_string(&part_marker(part_html.len())),
                 });
+                part_html.push(html);
             }
             match (&chapter.anchor, &chapter.title) {
                 (Some(anchor), Some(title)) => toc.push(TocItem {
@@ -393,7 +441,11 @@ impl<'a> Renderer<'a> {
                 summary,
             },
         );
-        self.templates.render("print.html", &ctx)
+        let shell = self.templates.render("print.html", &ctx)?;
+        Ok(PrintDocument {
+            shell,
+            parts: part_html,
+        })
     }
 
     /// The href (without root) of the web page of a subject.
@@ -807,7 +859,11 @@ pub fn shift_headings(html: &str, by: u8) -> String {
     let mut copied = 0;
     let bytes = html.as_bytes();
     for (at, _) in html.match_indices('<') {
-        let name = if bytes.get(at + 1) == Some(&b'/') { at + 2 } else { at + 1 };
+        let name = if bytes.get(at + 1) == Some(&b'/') {
+            at + 2
+        } else {
+            at + 1
+        };
         match bytes.get(name..name + 3) {
             Some([b'h', d @ b'1'..=b'6', next]) if *next == b'>' || next.is_ascii_whitespace() => {
                 out.push_str(&html[copied..name + 1]);
@@ -879,8 +935,10 @@ pub fn prefix_ids(html: &str, prefix: &str) -> String {
 fn link_parts(html: &str, root: &str, targets: &[(String, &str)]) -> String {
     // One pass over the links, not one search per target: the whole-portal document has as
     // many targets as pages, and searching it once per page would be quadratic.
-    let anchors: std::collections::HashMap<&str, &str> =
-        targets.iter().map(|(path, anchor)| (path.as_str(), *anchor)).collect();
+    let anchors: std::collections::HashMap<&str, &str> = targets
+        .iter()
+        .map(|(path, anchor)| (path.as_str(), *anchor))
+        .collect();
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     const HREF: &str = "href=\"";

@@ -143,6 +143,27 @@ impl Sink {
         std::fs::write(&path, bytes).map_err(|e| OutputError::Io(path, e))
     }
 
+    /// Writes the concatenation of `pieces` at `rel`, streaming them to the file (a document
+    /// of thousands of pages is never copied into one buffer).
+    pub fn write_pieces(&self, rel: &str, pieces: &[&str]) -> Result<(), OutputError> {
+        let Sink::Staging { dir, .. } = self else {
+            return self.write(rel, pieces.concat().as_bytes());
+        };
+        use std::io::Write as _;
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| OutputError::Io(parent.to_path_buf(), e))?;
+        }
+        let file = std::fs::File::create(&path).map_err(|e| OutputError::Io(path.clone(), e))?;
+        let mut out = io::BufWriter::with_capacity(1 << 20, file);
+        for piece in pieces {
+            out.write_all(piece.as_bytes())
+                .map_err(|e| OutputError::Io(path.clone(), e))?;
+        }
+        out.flush().map_err(|e| OutputError::Io(path, e))
+    }
+
     /// Swaps the staging folder in as the output. A `.git` folder in the old output (a
     /// deploy checkout) is carried over.
     pub fn commit(self) -> Result<Option<PathBuf>, OutputError> {
