@@ -1,0 +1,653 @@
+#!/usr/bin/env python3
+"""Writes the Hugo equivalent of an orebrief corpus made by examples/gen_corpus.rs.
+
+usage: scripts/bench-hugo-site.py CORPUS_DIR HUGO_DIR
+
+The Hugo site renders the same pages from the same Markdown and data:
+
+* front matter is rewritten to Hugo-compatible YAML: `title`, `summary`, `date` stay at the
+  top; all orebrief data moves under `params:` (Hugo lower-cases map keys and forgets their
+  order, so `by_country` maps become lists of `{code, value}` in file order);
+* relations use taxonomies, Hugo's own index: `commodities` (companies -> the minerals their
+  facilities produce, briefs -> the minerals they name), so each mineral's page and term page
+  list its producers and briefs; `partners` (companies -> the companies their agreements name,
+  briefs -> the companies they name), so a company page shows the agreements naming it and its
+  briefs; `countries` (every ISO code a page's data names), whose term pages stand for
+  orebrief's country pages;
+* `[[id]]` and `[[id|text]]` wiki links become `[text](@/section/id)`, resolved by a link
+  render hook through `site.GetPage` (an unknown target fails the build, as in orebrief);
+  `{{ supply_table(...) }}` becomes a Hugo shortcode;
+* layouts render the production tables with shares, world total, "other", top producer and
+  HHI computed in the template, plus reserves, uses, US trade, export controls, producers,
+  facilities, agreements, briefs and sources; mineral and company pages also get a
+  `data.json` output, like orebrief's exports; fenced code is highlighted with CSS classes.
+
+What orebrief does that this site does not: body backlinks (no cheap Hugo equivalent), the
+per-table CSV exports, portal.json, the search index, print pages and SVG charts. Hugo also
+renders term pages for `commodities` and `partners` that orebrief has no counterpart for.
+"""
+
+import os
+import re
+import shutil
+import sys
+
+import yaml
+
+COUNTRY_NAMES = {
+    "CN": "China", "US": "United States", "AU": "Australia", "CL": "Chile", "KR": "Korea",
+    "JP": "Japan", "DE": "Germany", "CA": "Canada", "BR": "Brazil", "IN": "India",
+    "ZA": "South Africa", "RU": "Russia", "ID": "Indonesia", "PE": "Peru", "CD": "DR Congo",
+    "MX": "Mexico", "KZ": "Kazakhstan", "PH": "Philippines", "MA": "Morocco", "TR": "Turkey",
+    "VN": "Vietnam", "MM": "Myanmar", "LA": "Laos", "GA": "Gabon", "BO": "Bolivia",
+    "AR": "Argentina", "ZW": "Zimbabwe", "FI": "Finland", "SE": "Sweden", "NO": "Norway",
+    "PL": "Poland", "BE": "Belgium", "NL": "Netherlands", "FR": "France",
+    "GB": "United Kingdom", "ES": "Spain", "PT": "Portugal", "AT": "Austria", "GR": "Greece",
+    "HU": "Hungary", "UA": "Ukraine", "MN": "Mongolia", "MY": "Malaysia", "TH": "Thailand",
+    "GH": "Ghana", "NG": "Nigeria", "TZ": "Tanzania", "MZ": "Mozambique", "MG": "Madagascar",
+    "NA": "Namibia", "ZM": "Zambia", "NC": "New Caledonia", "CU": "Cuba", "RW": "Rwanda",
+    "UZ": "Uzbekistan", "SA": "Saudi Arabia", "AE": "United Arab Emirates", "VE": "Venezuela",
+    "GN": "Guinea", "SL": "Sierra Leone",
+}
+
+LAYOUTS = {
+    "_default/baseof.html": """<!doctype html>
+<html lang="{{ site.LanguageCode }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ block "title" . }}{{ if not .IsHome }}{{ .Title }} · {{ end }}{{ site.Title }}{{ end }}</title>
+<meta name="description" content="{{ with .Params.summary }}{{ . }}{{ else }}{{ site.Params.description }}{{ end }}">
+<link rel="canonical" href="{{ .Permalink }}">
+<link rel="stylesheet" href="{{ "style.css" | relURL }}">
+<link rel="alternate" type="application/rss+xml" href="{{ "index.xml" | relURL }}" title="{{ site.Title }}">
+</head>
+<body class="kind-{{ .Kind }}">
+<a class="skip" href="#main">Skip to content</a>
+<header class="site-header"><p class="site-title"><a href="{{ "" | relURL }}">{{ site.Title }}</a></p>
+<nav aria-label="Sections"><ul>
+{{- range site.Sections }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}
+<li><a href="{{ "countries/" | relURL }}">Countries</a></li>
+</ul></nav></header>
+<main id="main">{{ block "main" . }}{{ end }}</main>
+<footer class="site-footer"><p>{{ site.Title }}. Generated {{ now.Format "2006-01-02" }}.</p></footer>
+</body>
+</html>
+""",
+    "_default/_markup/render-link.html": """{{- $d := .Destination -}}
+{{- if hasPrefix $d "@/" -}}
+{{- $t := $.Text -}}
+{{- with site.GetPage (substr $d 1) -}}<a href="{{ .RelPermalink }}">{{ if eq $t "" }}{{ .Title }}{{ else }}{{ $t | safeHTML }}{{ end }}</a>
+{{- else -}}{{ errorf "%s: unknown link target %s" $.Page.File.Path $d }}{{- end -}}
+{{- else -}}<a href="{{ $d | safeURL }}"{{ with .Title }} title="{{ . }}"{{ end }}>{{ .Text | safeHTML }}</a>{{- end -}}
+""",
+    "partials/country.html": """{{- $c := upper . -}}<a class="country" href="{{ printf "countries/%s/" (lower $c) | relURL }}">{{ index site.Data.countries $c | default $c }}</a>""",
+    "partials/source_ref.html": """{{- $id := .id -}}{{- $src := false -}}
+{{- range .page.Params.params.sources }}{{ if eq .id $id }}{{ $src = . }}{{ end }}{{ end -}}
+{{- if not $src }}{{ $src = index site.Data.sources $id }}{{ end -}}
+{{- with $src }}<a class="source-ref" href="#source-{{ $id }}" title="{{ .title }}">{{ .title }}</a>{{ else }}{{ $id }}{{ end -}}""",
+    "partials/metrics.html": """{{- $sum := 0.0 -}}{{- range .by_country }}{{ $sum = add $sum (float .value) }}{{ end -}}
+{{- $world := $sum -}}{{- with .world }}{{ $world = float . }}{{ end -}}
+{{- $hhi := 0.0 -}}{{- $top := 0.0 -}}
+{{- if gt $world 0.0 -}}{{- range .by_country -}}{{- $s := div (mul (float .value) 100.0) $world -}}{{- $hhi = add $hhi (mul $s $s) -}}{{- if gt $s $top }}{{ $top = $s }}{{ end -}}{{- end -}}{{- end -}}
+{{- $label := "low" -}}{{- if gt $hhi 2500.0 }}{{ $label = "high" }}{{ else if ge $hhi 1500.0 }}{{ $label = "moderate" }}{{ end -}}
+{{- return (dict "sum" $sum "world" $world "hhi" $hhi "label" $label "top" $top "lower_bound" (gt $world $sum)) -}}""",
+    "partials/supply_table.html": """{{- $t := .t -}}{{- $m := partial "metrics.html" $t -}}{{- $world := $m.world -}}
+{{- $caption := printf "%s %s production, %v (%s)" .title $t.stage $t.year $t.unit -}}
+<figure class="supply-table">
+<div class="table-wrap" role="region" aria-label="{{ $caption }}" tabindex="0">
+<table class="data">
+<caption><span class="caption-title">{{ .title }} {{ $t.stage }} production, {{ $t.year }}</span> <span class="caption-unit">({{ $t.unit }})</span>{{ if $t.estimated }} <span class="estimated">(estimated)</span>{{ end }}</caption>
+<thead>
+<tr><th scope="col" class="num">Rank</th><th scope="col">Country</th><th scope="col" class="num">Production ({{ $t.unit }})</th><th scope="col" class="num">Share of world</th></tr>
+</thead>
+<tbody>
+{{- range $i, $r := $t.by_country }}
+<tr{{ if eq $i 0 }} class="is-top"{{ end }}><td class="num">{{ add $i 1 }}</td><th scope="row">{{ partialCached "country.html" $r.code $r.code }}</th><td class="num">{{ lang.FormatNumber 0 (float $r.value) }}</td><td class="num">{{ if gt $world 0.0 }}{{ lang.FormatNumber 1 (div (mul (float $r.value) 100.0) $world) }}%{{ end }}</td></tr>
+{{- end }}
+{{- if $m.lower_bound }}
+<tr class="other"><td class="num"></td><th scope="row">Other countries</th><td class="num">{{ lang.FormatNumber 0 (sub $world $m.sum) }}</td><td class="num">{{ lang.FormatNumber 1 (div (mul (sub $world $m.sum) 100.0) $world) }}%</td></tr>
+{{- end }}
+</tbody>
+<tfoot>
+<tr class="total"><td class="num"></td><th scope="row">World total{{ if not $t.world }} <span class="hint">(sum of listed countries)</span>{{ end }}</th><td class="num">{{ lang.FormatNumber 0 $world }}</td><td class="num">100%</td></tr>
+</tfoot>
+</table>
+</div>
+<div class="table-summary">
+{{- with index $t.by_country 0 }}
+<p class="top-producer">Top producer: {{ partialCached "country.html" .code .code }} with <strong>{{ lang.FormatNumber 1 $m.top }}%</strong> of world {{ $t.stage }} production.</p>
+{{- end }}
+<p class="concentration">Concentration: <abbr title="Herfindahl-Hirschman index">HHI</abbr> {{ if $m.lower_bound }}at least {{ end }}<strong>{{ lang.FormatNumber 0 $m.hhi }}</strong> <span class="hhi hhi-{{ $m.label }}">{{ $m.label }}</span></p>
+{{- if $m.lower_bound }}
+<p class="hhi-note">The HHI counts only the listed countries; the remainder ("other") is not broken down, so the value is a lower bound.</p>
+{{- end }}
+{{- with $t.note }}
+<p class="table-note">Note: {{ . }}</p>
+{{- end }}
+{{- with $t.source }}
+<p class="table-links">Source: {{ partial "source_ref.html" (dict "id" . "page" $.page) }}.</p>
+{{- end }}
+</div>
+</figure>
+""",
+    "partials/sources.html": """{{- with .Params.params.sources }}
+<section class="sources" aria-labelledby="sources">
+<h2 id="sources">Sources</h2>
+<ol class="source-list">
+{{- range . }}
+<li id="source-{{ .id }}">{{ with .url }}<a href="{{ . }}">{{ end }}{{ .title }}{{ with .url }}</a>{{ end }}{{ with .accessed }} <span class="accessed">(accessed <time>{{ . }}</time>)</span>{{ end }}</li>
+{{- end }}
+</ol>
+</section>
+{{- end }}""",
+    "partials/brief_list.html": """{{- with . }}
+<section class="briefs" aria-labelledby="briefs">
+<h2 id="briefs">Briefs</h2>
+<ul class="brief-list">
+{{- range . }}
+<li><time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "2006-01-02" }}</time> <a href="{{ .RelPermalink }}">{{ .Title }}</a></li>
+{{- end }}
+</ul>
+</section>
+{{- end }}""",
+    "shortcodes/supply_table.html": """{{- $id := .Get "mineral" -}}{{- $stage := .Get "stage" -}}
+{{- with site.GetPage (printf "/minerals/%s" $id) -}}
+{{- $m := . -}}{{- $best := false -}}
+{{- range .Params.params.production }}{{ if or (not $stage) (eq .stage $stage) }}{{ if or (not $best) (gt .year $best.year) }}{{ $best = . }}{{ end }}{{ end }}{{ end -}}
+{{- with $best }}{{ partial "supply_table.html" (dict "t" . "title" $m.Title "page" $m) }}{{ else }}{{ errorf "%s has no %s table" $id $stage }}{{ end -}}
+{{- else -}}{{ errorf "unknown mineral %s" $id }}{{- end -}}""",
+    "minerals/single.html": """{{ define "main" }}
+{{- $p := .Params.params -}}{{- $id := .File.ContentBaseName -}}{{- $page := . -}}
+<article class="profile mineral">
+<header class="page-header">
+<p class="eyebrow">Mineral</p>
+<h1>{{ .Title }}{{ with $p.symbol }} <span class="symbol" title="Chemical symbol">{{ . }}</span>{{ end }}</h1>
+{{- with $p.aliases }}
+<p class="aliases">Also known as: {{ delimit . ", " }}</p>
+{{- end }}
+{{- with .Params.summary }}
+<p class="lead">{{ . }}</p>
+{{- end }}
+{{- with $p.critical }}
+<ul class="badges critical-lists" aria-label="Critical mineral lists">
+{{- range . }}
+<li class="badge badge-critical badge-{{ .code }}">{{ upper .code }} critical <span class="year">{{ .value }}</span></li>
+{{- end }}
+</ul>
+{{- end }}
+{{- with $p.as_of }}
+<p class="as-of">Figures as of <time datetime="{{ . }}">{{ . }}</time>.</p>
+{{- end }}
+</header>
+<div class="content">
+{{ .Content }}
+</div>
+{{- with $p.production }}
+<section class="production" aria-labelledby="production">
+<h2 id="production">Production</h2>
+{{- range . }}
+{{ partial "supply_table.html" (dict "t" . "title" $page.Title "page" $page) }}
+{{- end }}
+</section>
+{{- end }}
+{{- with $p.reserves }}
+<section class="reserves" aria-labelledby="reserves">
+<h2 id="reserves">Reserves</h2>
+<table class="data">
+<caption>{{ $page.Title }}: reserves <span class="caption-unit">({{ .unit }})</span></caption>
+<thead><tr><th scope="col">Country</th><th scope="col" class="num">Reserves ({{ .unit }})</th></tr></thead>
+<tbody>
+{{- range .by_country }}
+<tr><th scope="row">{{ partialCached "country.html" .code .code }}</th><td class="num">{{ lang.FormatNumber 0 (float .value) }}</td></tr>
+{{- end }}
+</tbody>
+</table>
+{{- with .source }}
+<p class="table-links">Source: {{ partial "source_ref.html" (dict "id" . "page" $page) }}.</p>
+{{- end }}
+</section>
+{{- end }}
+{{- with $p.uses }}
+<section class="uses" aria-labelledby="uses">
+<h2 id="uses">Uses</h2>
+<table class="data">
+<caption>{{ $page.Title }}: end uses</caption>
+<thead><tr><th scope="col">Use</th><th scope="col" class="num">Share</th></tr></thead>
+<tbody>
+{{- range . }}
+<tr><th scope="row">{{ .name }}</th><td class="num">{{ with .share }}{{ lang.FormatNumber 0 (float .) }}%{{ end }}</td></tr>
+{{- end }}
+</tbody>
+</table>
+</section>
+{{- end }}
+{{- with $p.us_trade }}
+<section class="us-trade" aria-labelledby="us-trade">
+<h2 id="us-trade">US trade</h2>
+{{- with .net_import_reliance }}
+<p class="net-import-reliance">US net import reliance ({{ .year }}): <strong>{{ lang.FormatNumber 0 (float .percent) }}%</strong> of apparent consumption.</p>
+{{- end }}
+{{- with .import_sources }}
+<table class="data">
+<caption>US import sources, {{ .period }}</caption>
+<thead><tr><th scope="col">Country</th><th scope="col" class="num">Share</th></tr></thead>
+<tbody>
+{{- range .shares }}
+<tr><th scope="row">{{ if eq .code "other" }}Other countries{{ else }}{{ partialCached "country.html" .code .code }}{{ end }}</th><td class="num">{{ lang.FormatNumber 0 (float .value) }}%</td></tr>
+{{- end }}
+</tbody>
+</table>
+{{- end }}
+{{- with .source }}
+<p class="table-links">Source: {{ partial "source_ref.html" (dict "id" . "page" $page) }}.</p>
+{{- end }}
+</section>
+{{- end }}
+{{- with $p.export_controls }}
+<section class="export-controls" aria-labelledby="export-controls">
+<h2 id="export-controls">Export controls</h2>
+<table class="data">
+<caption>{{ $page.Title }}: export controls</caption>
+<thead><tr><th scope="col">Country</th><th scope="col">In effect from</th><th scope="col">Measure</th><th scope="col">Source</th></tr></thead>
+<tbody>
+{{- range . }}
+<tr><th scope="row">{{ partialCached "country.html" .country .country }}</th><td><time>{{ .effective }}</time></td><td>{{ .measure }}</td><td>{{ with .source }}{{ partial "source_ref.html" (dict "id" . "page" $page) }}{{ end }}</td></tr>
+{{- end }}
+</tbody>
+</table>
+</section>
+{{- end }}
+{{- $refs := index site.Taxonomies.commodities $id }}
+<section class="producers-section" aria-labelledby="producers">
+<h2 id="producers">Producers</h2>
+<table class="data">
+<caption>Facilities producing {{ .Title }}</caption>
+<thead><tr><th scope="col">Company</th><th scope="col">Facility</th><th scope="col">Country</th><th scope="col" class="num">Capacity</th><th scope="col">Status</th></tr></thead>
+<tbody>
+{{- with $refs }}
+{{- range .Pages }}{{ if eq .Section "companies" }}{{ $co := . }}
+{{- range $co.Params.params.facilities }}{{ $f := . }}{{ range .products }}{{ if eq .mineral $id }}
+<tr><th scope="row"><a href="{{ $co.RelPermalink }}">{{ $co.Title }}</a></th><td>{{ $f.name }}</td><td>{{ partialCached "country.html" $f.country $f.country }}</td><td class="num">{{ with .capacity }}{{ lang.FormatNumber 0 (float .) }}{{ end }} {{ .unit }}</td><td>{{ .status | default "operating" }}</td></tr>
+{{- end }}{{ end }}{{ end }}
+{{- end }}{{ end }}
+{{- end }}
+</tbody>
+</table>
+</section>
+{{- with $refs }}{{ partial "brief_list.html" (where .Pages.ByDate.Reverse "Section" "briefs") }}{{ end }}
+{{ partial "sources.html" . }}
+<p class="data-links">Machine-readable data: <a href="{{ .RelPermalink }}data.json" type="application/json">data.json</a></p>
+</article>
+{{ end }}
+""",
+    "companies/single.html": """{{ define "main" }}
+{{- $p := .Params.params -}}{{- $id := .File.ContentBaseName -}}{{- $page := . -}}
+<article class="profile company">
+<header class="page-header">
+<p class="eyebrow">Company</p>
+<h1>{{ .Title }}</h1>
+{{- with .Params.summary }}
+<p class="lead">{{ . }}</p>
+{{- end }}
+<dl class="facts">
+<dt>Headquarters</dt><dd>{{ with $p.headquarters }}{{ . }}, {{ end }}{{ partialCached "country.html" $p.country $p.country }}</dd>
+{{- with $p.founded }}<dt>Founded</dt><dd>{{ . }}</dd>{{ end }}
+{{- with $p.listing }}<dt>Listing</dt><dd>{{ .exchange }}: {{ .ticker }}</dd>{{ end }}
+{{- with $p.website }}<dt>Website</dt><dd><a href="{{ . }}">{{ . }}</a></dd>{{ end }}
+</dl>
+</header>
+<div class="content">
+{{ .Content }}
+</div>
+{{- with $p.facilities }}
+<section class="facilities" aria-labelledby="facilities">
+<h2 id="facilities">Facilities</h2>
+<table class="data">
+<caption>{{ $page.Title }}: facilities and products</caption>
+<thead><tr><th scope="col">Facility</th><th scope="col">Location</th><th scope="col">Mineral</th><th scope="col" class="num">Capacity</th><th scope="col">Status</th><th scope="col">Source</th></tr></thead>
+<tbody>
+{{- range . }}{{ $f := . }}
+{{- range .products }}
+<tr><th scope="row">{{ $f.name }}</th><td>{{ with $f.location }}{{ . }}, {{ end }}{{ partialCached "country.html" $f.country $f.country }}</td><td>{{ with site.GetPage (printf "/minerals/%s" .mineral) }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</td><td class="num">{{ with .capacity }}{{ lang.FormatNumber 0 (float .) }}{{ end }} {{ .unit }}</td><td>{{ .status | default "operating" }}</td><td>{{ with .source }}{{ partial "source_ref.html" (dict "id" . "page" $page) }}{{ end }}</td></tr>
+{{- end }}
+{{- end }}
+</tbody>
+</table>
+</section>
+{{- end }}
+{{- $refs := index site.Taxonomies.partners $id }}
+<section class="agreements" aria-labelledby="agreements">
+<h2 id="agreements">Agreements</h2>
+<table class="data">
+<caption>Agreements of {{ .Title }}</caption>
+<thead><tr><th scope="col">Date</th><th scope="col">Party</th><th scope="col">Kind</th><th scope="col">Minerals</th><th scope="col">Summary</th></tr></thead>
+<tbody>
+{{- range $p.agreements }}
+<tr><td><time>{{ .date }}</time></td><td>{{ with .with }}{{ with site.GetPage (printf "/companies/%s" .) }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ else }}{{ .with_name }}{{ end }}</td><td>{{ .kind }}</td><td>{{ range $i, $m := .minerals }}{{ if $i }}, {{ end }}{{ with site.GetPage (printf "/minerals/%s" $m) }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}</td><td>{{ .summary }}{{ with .source }} ({{ partial "source_ref.html" (dict "id" . "page" $page) }}){{ end }}</td></tr>
+{{- end }}
+{{- with $refs }}{{ range .Pages }}{{ if eq .Section "companies" }}{{ $co := . }}
+{{- range $co.Params.params.agreements }}{{ if eq .with $id }}
+<tr><td><time>{{ .date }}</time></td><td><a href="{{ $co.RelPermalink }}">{{ $co.Title }}</a></td><td>{{ .kind }}</td><td>{{ range $i, $m := .minerals }}{{ if $i }}, {{ end }}{{ with site.GetPage (printf "/minerals/%s" $m) }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}</td><td>{{ .summary }}</td></tr>
+{{- end }}{{ end }}
+{{- end }}{{ end }}{{ end }}
+</tbody>
+</table>
+</section>
+{{- with $refs }}{{ partial "brief_list.html" (where .Pages.ByDate.Reverse "Section" "briefs") }}{{ end }}
+{{ partial "sources.html" . }}
+<p class="data-links">Machine-readable data: <a href="{{ .RelPermalink }}data.json" type="application/json">data.json</a></p>
+</article>
+{{ end }}
+""",
+    "briefs/single.html": """{{ define "main" }}
+{{- $p := .Params.params -}}
+<article class="brief">
+<header class="page-header">
+<p class="eyebrow">Brief</p>
+<h1>{{ .Title }}</h1>
+<p class="date"><time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "2 January 2006" }}</time></p>
+{{- with .Params.summary }}
+<p class="lead">{{ . }}</p>
+{{- end }}
+<dl class="covers">
+<dt>Minerals</dt><dd>{{ range $i, $m := $p.minerals }}{{ if $i }}, {{ end }}{{ with site.GetPage (printf "/minerals/%s" $m) }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}</dd>
+<dt>Companies</dt><dd>{{ range $i, $c := $p.companies }}{{ if $i }}, {{ end }}{{ with site.GetPage (printf "/companies/%s" $c) }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}</dd>
+<dt>Countries</dt><dd>{{ range $i, $c := $p.countries }}{{ if $i }}, {{ end }}{{ partialCached "country.html" $c $c }}{{ end }}</dd>
+</dl>
+</header>
+<div class="content">
+{{ .Content }}
+</div>
+{{ partial "sources.html" . }}
+</article>
+{{ end }}
+""",
+    "_default/single.html": """{{ define "main" }}
+<article class="page"><header class="page-header"><h1>{{ .Title }}</h1></header>
+<div class="content">{{ .Content }}</div></article>
+{{ end }}
+""",
+    "_default/list.html": """{{ define "main" }}
+<article class="section">
+<header class="page-header"><h1>{{ .Title }}</h1></header>
+{{- with .Content }}<div class="content">{{ . }}</div>{{ end }}
+<ul class="section-list">
+{{- range .Pages }}
+<li class="section-item"><h2 class="item-title"><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+{{- if not .Date.IsZero }}<p class="item-date"><time>{{ .Date.Format "2006-01-02" }}</time></p>{{ end }}
+{{- with .Params.summary }}<p class="item-summary">{{ . }}</p>{{ end }}</li>
+{{- end }}
+</ul>
+</article>
+{{ end }}
+""",
+    "_default/terms.html": """{{ define "main" }}
+<article class="section"><header class="page-header"><h1>{{ .Title }}</h1></header>
+<ul class="section-list">
+{{- range .Data.Terms.Alphabetical }}
+<li><a href="{{ .Page.RelPermalink }}">{{ if eq $.Data.Plural "countries" }}{{ index site.Data.countries (upper .Name) | default .Name }}{{ else }}{{ .Page.Title }}{{ end }}</a> ({{ .Count }})</li>
+{{- end }}
+</ul></article>
+{{ end }}
+""",
+    "_default/term.html": """{{ define "main" }}
+{{- if eq .Data.Plural "countries" }}
+{{- $code := upper .Data.Term -}}{{- $name := index site.Data.countries $code | default $code -}}
+<article class="profile country">
+<header class="page-header"><p class="eyebrow">Country</p><h1>{{ $name }} <span class="symbol">{{ $code }}</span></h1></header>
+<section class="production"><h2 id="production">Production</h2>
+<table class="data">
+<caption>{{ $name }}: mineral production and world share</caption>
+<thead><tr><th scope="col">Mineral</th><th scope="col">Stage</th><th scope="col" class="num">Year</th><th scope="col" class="num">Production</th><th scope="col" class="num">Share of world</th><th scope="col" class="num">World rank</th></tr></thead>
+<tbody>
+{{- range where .Pages "Section" "minerals" }}{{ $m := . }}
+{{- range $m.Params.params.production }}{{ $t := . }}
+{{- range $r, $row := .by_country }}{{ if eq $row.code $code }}{{ $mt := partial "metrics.html" $t }}
+<tr><th scope="row"><a href="{{ $m.RelPermalink }}">{{ $m.Title }}</a></th><td>{{ $t.stage }}</td><td class="num">{{ $t.year }}</td><td class="num">{{ lang.FormatNumber 0 (float $row.value) }} {{ $t.unit }}</td><td class="num">{{ if gt $mt.world 0.0 }}{{ lang.FormatNumber 1 (div (mul (float $row.value) 100.0) $mt.world) }}%{{ end }}</td><td class="num">{{ add $r 1 }}</td></tr>
+{{- end }}{{ end }}
+{{- end }}
+{{- end }}
+</tbody>
+</table>
+</section>
+{{- $companies := where .Pages "Section" "companies" }}
+<section class="companies-hq"><h2 id="companies-hq">Companies headquartered here</h2>
+<ul class="ref-list">
+{{- range $companies }}{{ if eq .Params.params.country $code }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}{{ end }}
+</ul></section>
+<section class="facilities"><h2 id="facilities">Facilities operating here</h2>
+<table class="data"><thead><tr><th scope="col">Facility</th><th scope="col">Company</th><th scope="col">Minerals</th></tr></thead>
+<tbody>
+{{- range $companies }}{{ $co := . }}{{ range .Params.params.facilities }}{{ if eq .country $code }}
+<tr><th scope="row">{{ .name }}</th><td><a href="{{ $co.RelPermalink }}">{{ $co.Title }}</a></td><td>{{ range $i, $pr := .products }}{{ if $i }}, {{ end }}{{ with site.GetPage (printf "/minerals/%s" $pr.mineral) }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}</td></tr>
+{{- end }}{{ end }}{{ end }}
+</tbody></table></section>
+<section class="export-controls"><h2 id="export-controls">Export controls imposed</h2>
+<ul class="ref-list">
+{{- range where .Pages "Section" "minerals" }}{{ $m := . }}{{ range .Params.params.export_controls }}{{ if eq .country $code }}<li><a href="{{ $m.RelPermalink }}">{{ $m.Title }}</a>: {{ .measure }} (from <time>{{ .effective }}</time>)</li>{{ end }}{{ end }}{{ end }}
+</ul></section>
+<section class="imports"><h2 id="imports">US imports from {{ $name }}</h2>
+<ul class="ref-list">
+{{- range where .Pages "Section" "minerals" }}{{ $m := . }}{{ with .Params.params.us_trade }}{{ with .import_sources }}{{ range .shares }}{{ if eq .code $code }}<li><a href="{{ $m.RelPermalink }}">{{ $m.Title }}</a>: {{ lang.FormatNumber 0 (float .value) }}%</li>{{ end }}{{ end }}{{ end }}{{ end }}{{ end }}
+</ul></section>
+{{ partial "brief_list.html" (where .Pages.ByDate.Reverse "Section" "briefs") }}
+</article>
+{{- else }}
+<article class="section"><header class="page-header"><h1>{{ .Title }}</h1></header>
+<ul class="section-list">
+{{- range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}
+</ul></article>
+{{- end }}
+{{ end }}
+""",
+    "index.html": """{{ define "main" }}
+<article class="home">
+<header class="page-header"><h1>{{ .Title | default site.Title }}</h1>{{ with .Params.summary }}<p class="lead">{{ . }}</p>{{ end }}</header>
+{{- with .Content }}<div class="content intro">{{ . }}</div>{{ end }}
+<section class="dashboard"><h2 id="dashboard">Supply dashboard</h2>
+<table class="data sortable dashboard-table">
+<caption>Critical minerals at a glance</caption>
+<thead><tr><th scope="col">Mineral</th><th scope="col">Symbol</th><th scope="col">Stage, year</th><th scope="col">Top producer</th><th scope="col" class="num">Top share</th><th scope="col" class="num">HHI</th><th scope="col">Concentration</th><th scope="col" class="num">US net import reliance</th><th scope="col">Export controls</th><th scope="col">Critical lists</th></tr></thead>
+<tbody>
+{{- range where site.RegularPages "Section" "minerals" }}{{ $p := .Params.params }}
+<tr><th scope="row"><a href="{{ .RelPermalink }}">{{ .Title }}</a></th><td>{{ $p.symbol }}</td>
+{{- with index $p.production 0 }}{{ $m := partial "metrics.html" . }}
+<td>{{ .stage }}, {{ .year }}</td><td>{{ with index .by_country 0 }}{{ partialCached "country.html" .code .code }}{{ end }}</td><td class="num">{{ lang.FormatNumber 1 $m.top }}%</td><td class="num">{{ lang.FormatNumber 0 $m.hhi }}</td><td><span class="hhi hhi-{{ $m.label }}">{{ $m.label }}</span></td>
+{{- else }}<td></td><td></td><td></td><td></td><td></td>{{ end }}
+<td class="num">{{ with $p.us_trade }}{{ with .net_import_reliance }}{{ lang.FormatNumber 0 (float .percent) }}%{{ end }}{{ end }}</td>
+<td>{{ range $i, $x := $p.export_controls }}{{ if $i }}, {{ end }}{{ partialCached "country.html" $x.country $x.country }}{{ end }}</td>
+<td>{{ range $p.critical }}<span class="badge badge-critical">{{ upper .code }}</span> {{ end }}</td></tr>
+{{- end }}
+</tbody></table></section>
+<section class="recent-briefs"><h2 id="recent-briefs">Recent briefs</h2>
+<ul class="brief-list">
+{{- range first 10 (where site.RegularPages "Section" "briefs").ByDate.Reverse }}
+<li><time>{{ .Date.Format "2006-01-02" }}</time> <a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ with .Params.summary }}<p class="summary">{{ . }}</p>{{ end }}</li>
+{{- end }}
+</ul></section>
+</article>
+{{ end }}
+""",
+    "minerals/single.data.json": """{{ dict "id" .File.ContentBaseName "kind" "mineral" "title" .Title "path" .RelPermalink "data" .Params.params | jsonify (dict "indent" "  ") }}
+""",
+    "companies/single.data.json": """{{ dict "id" .File.ContentBaseName "kind" "company" "title" .Title "path" .RelPermalink "data" .Params.params | jsonify (dict "indent" "  ") }}
+""",
+}
+
+
+class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """YAML 1.2 booleans: `NO` (Norway) is a string, as orebrief reads it."""
+
+
+Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf")
+)
+Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+WIKI = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
+SHORTCODE = re.compile(r"\{\{\s*(\w+)\((.*?)\)\s*\}\}")
+ARG = re.compile(r'(\w+)\s*=\s*("[^"]*"|[\d.]+)')
+
+
+def split(text):
+    assert text.startswith("---\n"), "no front matter"
+    end = text.index("\n---\n", 3)
+    return text[4 : end + 1], text[end + 5 :]
+
+
+def pairs(mapping):
+    return [{"code": str(k), "value": v} for k, v in (mapping or {}).items()]
+
+
+def convert_page(section, pid, meta, body, sections_of):
+    data = {k: v for k, v in meta.items() if k not in ("title", "summary", "date")}
+    data["id"] = pid
+    fm = {"title": meta.get("title", pid)}
+    if "summary" in meta:
+        fm["summary"] = meta["summary"]
+    if "date" in meta:
+        fm["date"] = meta["date"]
+    countries = set()
+    if section == "minerals":
+        for t in data.get("production") or []:
+            countries.update(t["by_country"])
+            t["by_country"] = pairs(t["by_country"])
+        if "reserves" in data:
+            countries.update(data["reserves"]["by_country"])
+            data["reserves"]["by_country"] = pairs(data["reserves"]["by_country"])
+        imports = (data.get("us_trade") or {}).get("import_sources")
+        if imports:
+            countries.update(k for k in imports["shares"] if k != "other")
+            imports["shares"] = pairs(imports["shares"])
+        for x in data.get("export_controls") or []:
+            countries.add(x["country"])
+        data["critical"] = pairs(data.get("critical"))
+        fm["outputs"] = ["html", "data"]
+    elif section == "companies":
+        countries.add(data["country"])
+        products = []
+        for f in data.get("facilities") or []:
+            countries.add(f["country"])
+            products.extend(p["mineral"] for p in f.get("products") or [])
+        fm["commodities"] = sorted(set(products))
+        fm["partners"] = sorted({a["with"] for a in data.get("agreements") or [] if a.get("with")})
+        fm["outputs"] = ["html", "data"]
+    elif section == "briefs":
+        countries.update(data.get("countries") or [])
+        fm["commodities"] = list(data.get("minerals") or [])
+        fm["partners"] = list(data.get("companies") or [])
+    if countries:
+        fm["countries"] = sorted(c.lower() for c in countries)
+    fm["params"] = data
+
+    def link(m):
+        target, text = m.group(1).strip(), (m.group(2) or "").strip()
+        if re.fullmatch(r"[A-Z]{2}", target):
+            dest = f"@/countries/{target.lower()}"
+        else:
+            dest = f"@/{sections_of[target]}/{target}" if target in sections_of else f"@/missing/{target}"
+        return f"[{text}]({dest})"
+
+    def shortcode(m):
+        args = " ".join(f"{k}={v}" for k, v in ARG.findall(m.group(2)))
+        return "{{< %s %s >}}" % (m.group(1), args)
+
+    body = WIKI.sub(link, body)
+    body = SHORTCODE.sub(shortcode, body)
+    head = yaml.dump(fm, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100000)
+    return f"---\n{head}---\n\n{body}"
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__.strip().splitlines()[2])
+    corpus, out = sys.argv[1], sys.argv[2]
+    src = os.path.join(corpus, "content")
+    site = yaml.load(open(os.path.join(corpus, "site.yaml")), Loader=Loader)
+    files = []
+    for dirpath, _, names in os.walk(src):
+        for name in names:
+            if name.endswith(".md"):
+                files.append(os.path.relpath(os.path.join(dirpath, name), src))
+    files.sort()
+    sections_of = {}
+    for rel in files:
+        parts = rel.split(os.sep)
+        if len(parts) == 2 and parts[1] != "_index.md":
+            sections_of[parts[1][:-3].lower()] = parts[0]
+    if os.path.exists(out):
+        shutil.rmtree(out)
+    for name, text in LAYOUTS.items():
+        path = os.path.join(out, "layouts", name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+    os.makedirs(os.path.join(out, "data"))
+    with open(os.path.join(out, "data", "countries.yaml"), "w") as f:
+        yaml.dump(COUNTRY_NAMES, f, Dumper=Dumper, sort_keys=True)
+    with open(os.path.join(out, "data", "sources.yaml"), "w") as f:
+        yaml.dump({s["id"]: s for s in site.get("sources") or []}, f, Dumper=Dumper)
+    config = {
+        "baseURL": site["base_url"],
+        "title": site["title"],
+        "languageCode": site.get("language", "en"),
+        "disableHugoGeneratorInject": True,
+        "enableRobotsTXT": True,
+        "taxonomies": {"commodity": "commodities", "partner": "partners", "country": "countries"},
+        "outputs": {
+            "home": ["HTML", "RSS"],
+            "section": ["HTML"],
+            "taxonomy": ["HTML"],
+            "term": ["HTML"],
+            "page": ["HTML"],
+        },
+        "outputFormats": {
+            "data": {
+                "mediaType": "application/json",
+                "baseName": "data",
+                "isPlainText": True,
+                "notAlternative": True,
+            }
+        },
+        "markup": {
+            "goldmark": {
+                "extensions": {"typographer": True, "table": True, "footnote": True,
+                                "strikethrough": True, "taskList": True},
+                "parser": {"autoHeadingID": True},
+            },
+            "highlight": {"noClasses": False, "codeFences": True, "guessSyntax": False},
+        },
+        "params": {"description": site.get("description", "")},
+    }
+    with open(os.path.join(out, "config.yaml"), "w") as f:
+        yaml.dump(config, f, Dumper=Dumper, sort_keys=False)
+    n = 0
+    for rel in files:
+        text = open(os.path.join(src, rel), encoding="utf-8").read()
+        yml, body = split(text)
+        meta = yaml.load(yml, Loader=Loader) or {}
+        parts = rel.split(os.sep)
+        section = parts[0] if len(parts) > 1 else ""
+        pid = parts[-1][:-3].lower()
+        dest = os.path.join(out, "content", rel)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        if pid == "_index":
+            fm = {k: meta[k] for k in ("title", "summary") if k in meta}
+            head = yaml.dump(fm, Dumper=Dumper, sort_keys=False, width=100000)
+            body = WIKI.sub(lambda m: "[%s](@/%s/%s)" % (m.group(2) or "", sections_of.get(m.group(1), "missing"), m.group(1)), body)
+            out_text = f"---\n{head}---\n\n{body}"
+        else:
+            out_text = convert_page(section, pid, meta, body, sections_of)
+        with open(dest, "w", encoding="utf-8") as f:
+            f.write(out_text)
+        n += 1
+    print(f"wrote the Hugo site of {n} content files to {out}")
+
+
+if __name__ == "__main__":
+    main()

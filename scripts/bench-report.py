@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Turns the raw measurements of scripts/bench.sh into a Markdown report.
+
+Prints the report and, with --docs FILE, replaces the block between
+`<!-- bench:results:begin -->` and `<!-- bench:results:end -->` in FILE (appending the block
+when the markers are missing). Only what was measured is reported; targets are shown beside
+the figures, never asserted.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import statistics
+
+BEGIN = "<!-- bench:results:begin -->"
+END = "<!-- bench:results:end -->"
+TARGET_WALL_12K = 1.5
+TARGET_RSS_12K = 250
+TARGET_TINY_MS = 20
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--files")
+    ap.add_argument("--tiny")
+    ap.add_argument("--commit", required=True)
+    ap.add_argument("--machine", required=True)
+    ap.add_argument("--hugo", default="none")
+    ap.add_argument("--command", required=True)
+    ap.add_argument("--label", default="")
+    ap.add_argument("--uptime", default="")
+    ap.add_argument("--docs")
+    a = ap.parse_args()
+
+    rows = {}
+    for line in open(a.results):
+        tool, n, run, wall, cpu, rss, load = line.rstrip("\n").split("\t")
+        rows.setdefault((int(n), tool), []).append((float(wall), float(cpu), int(rss), float(load)))
+    files = {}
+    if a.files and os.path.exists(a.files):
+        for line in open(a.files):
+            _, tool, n, html, total = line.split()
+            files[(int(n), tool)] = (int(html), int(total))
+    tiny = []
+    if a.tiny and os.path.exists(a.tiny):
+        tiny = [json.loads(l) for l in open(a.tiny) if l.strip()]
+
+    out = []
+    out.append(BEGIN)
+    out.append(f"### Results of {datetime.date.today().isoformat()}")
+    out.append("")
+    out.append(f"- orebrief commit: `{a.commit}`; Hugo: {a.hugo}")
+    out.append(f"- machine: {a.machine}")
+    out.append(f"- command: `{a.command}`")
+    if a.uptime:
+        out.append(f"- `uptime` at the end: `{a.uptime.strip()}`")
+    if a.label:
+        out.append(f"- note: {a.label}")
+    out.append("")
+    out.append("Full build into an empty output folder; median of the runs (each figure is the "
+               "median of its own column). Load is the 1-minute load average at the start of each run.")
+    out.append("")
+    out.append("| Pages (N) | Tool | Wall (s) | CPU user+sys (s) | Peak RSS (MiB) | Wall of each run (s) | Load at start | Output: HTML / all files |")
+    out.append("|---|---|---:|---:|---:|---|---|---|")
+    per_page = {}
+    for (n, tool) in sorted(rows, key=lambda k: (k[0], k[1] != "orebrief")):
+        r = rows[(n, tool)]
+        wall = statistics.median(x[0] for x in r)
+        cpu = statistics.median(x[1] for x in r)
+        rss = statistics.median(x[2] for x in r) / 1024
+        per_page.setdefault(tool, []).append((6 * n, wall, cpu, rss))
+        runs = ", ".join(f"{x[0]:.2f}" for x in r)
+        loads = ", ".join(f"{x[3]:.2f}" for x in r)
+        f = files.get((n, tool))
+        fcell = f"{f[0]:,} / {f[1]:,}" if f else ""
+        out.append(f"| {6 * n:,} ({n}) | {tool} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {runs} | {loads} | {fcell} |")
+    out.append("")
+    if per_page:
+        out.append("Growth (per 1,000 pages, medians):")
+        out.append("")
+        out.append("| Tool | " + " | ".join(f"{p:,} pages" for p, *_ in per_page.get("orebrief", [])) + " |")
+        out.append("|---|" + "---:|" * len(per_page.get("orebrief", [])))
+        for tool, series in per_page.items():
+            cells = [f"{w / p * 1000:.3f} s wall, {c / p * 1000:.3f} s CPU" for p, w, c, _ in series]
+            out.append(f"| {tool} | " + " | ".join(cells) + " |")
+        out.append("")
+    if tiny:
+        out.append("Cold build of the tiny site (N=3: 22 Markdown files), into an empty folder each run:")
+        out.append("")
+        out.append("| Tool | Method | Runs | Median (ms) | Mean ± sd (ms) | Min (ms) | Load at start |")
+        out.append("|---|---|---:|---:|---:|---:|---|")
+        for t in tiny:
+            out.append(f"| {t['tool']} | {t['method']} | {t['runs']} | {t['median'] * 1000:.1f} | "
+                       f"{t['mean'] * 1000:.1f} ± {t['stddev'] * 1000:.1f} | {t['min'] * 1000:.1f} | {t['load']} |")
+        out.append("")
+    # Targets, side by side (information only).
+    notes = []
+    for (n, tool), r in rows.items():
+        if tool == "orebrief" and n == 2000:
+            wall = statistics.median(x[0] for x in r)
+            rss = statistics.median(x[2] for x in r) / 1024
+            notes.append(f"12k-page build: {wall:.2f} s wall (target <= {TARGET_WALL_12K} s: "
+                         f"{'met' if wall <= TARGET_WALL_12K else 'not met'}), {rss:.0f} MiB peak "
+                         f"(target <= {TARGET_RSS_12K} MiB: {'met' if rss <= TARGET_RSS_12K else 'not met'})")
+    for t in tiny:
+        if t["tool"] == "orebrief":
+            ms = t["median"] * 1000
+            notes.append(f"tiny-site cold build: {ms:.1f} ms median (target <= {TARGET_TINY_MS} ms: "
+                         f"{'met' if ms <= TARGET_TINY_MS else 'not met'})")
+    if notes:
+        out.append("Against the targets: " + "; ".join(notes) + ".")
+        out.append("")
+    out.append(END)
+    block = "\n".join(out)
+    print(block)
+    if a.docs:
+        text = open(a.docs).read() if os.path.exists(a.docs) else "# Benchmarks\n\n"
+        if BEGIN in text and END in text:
+            head, rest = text.split(BEGIN, 1)
+            _, tail = rest.split(END, 1)
+            text = head + block + tail
+        else:
+            text = text.rstrip("\n") + "\n\n" + block + "\n"
+        with open(a.docs, "w") as f:
+            f.write(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# Whole-site benchmarks: orebrief against Hugo on generated corpora.
+#
+#   scripts/bench.sh [options] [N...]
+#
+# N is the number of minerals of a corpus made by examples/gen_corpus.rs: N minerals, 4N
+# companies and N briefs, 6N pages (+4 index pages). Default: 2000 (12k pages). For the
+# growth series: scripts/bench.sh 167 1000 2000 10000   (1k, 6k, 12k, 60k pages).
+#
+# For each N it generates the corpus (cached by generator hash), checks it with `orebrief
+# check` (must pass), writes the equivalent Hugo site (scripts/bench-hugo-site.py), then
+# times full builds into an empty output folder with /usr/bin/time -v: wall time, CPU time
+# (user+sys) and peak RSS, median of --runs runs. It also times a cold build of a tiny site
+# (N=3: 18 pages plus 4 index pages) with hyperfine (or a loop of 20 runs without it). Every
+# measurement records the 1-minute load average at its start. The results table goes to
+# stdout and replaces the block between the bench markers in docs/benchmarks.md.
+#
+# Options:
+#   --runs R         runs per measurement (default 3; the median is reported)
+#   --tiny-runs K    runs of the tiny-site cold build (default 20)
+#   --ref REF        build orebrief from git REF in a clean snapshot (default: the working
+#                    tree as it is, reported as <commit>-dirty when src/ has changes)
+#   --wait-load X    before each measurement wait (up to 10 min) for the 1-minute load
+#                    average to fall below X (default: do not wait)
+#   --no-hugo        skip Hugo
+#   --hugo-max N     skip Hugo for corpora larger than N (default 2000: Hugo 0.111 needs about
+#                    4.5 GB for 12k pages here, so 60k pages could exhaust a 24 GB machine)
+#   --no-docs        do not touch docs/benchmarks.md
+#   --label TEXT     note printed with the table (e.g. "taken under load")
+# Environment: BENCH_DIR (default: target/bench) holds binaries, corpora and outputs.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_DIR="${BENCH_DIR:-$ROOT/target/bench}"
+RUNS=3
+TINY_RUNS=20
+REF=""
+WAIT_LOAD=""
+HUGO=1
+HUGO_MAX=2000
+DOCS=1
+LABEL=""
+SIZES=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) RUNS="$2"; shift 2 ;;
+    --tiny-runs) TINY_RUNS="$2"; shift 2 ;;
+    --ref) REF="$2"; shift 2 ;;
+    --wait-load) WAIT_LOAD="$2"; shift 2 ;;
+    --no-hugo) HUGO=0; shift ;;
+    --hugo-max) HUGO_MAX="$2"; shift 2 ;;
+    --no-docs) DOCS=0; shift ;;
+    --label) LABEL="$2"; shift 2 ;;
+    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "unknown option $1" >&2; exit 2 ;;
+    *) SIZES+=("$1"); shift ;;
+  esac
+done
+[ ${#SIZES[@]} -gt 0 ] || SIZES=(2000)
+mkdir -p "$BENCH_DIR/bin"
+RESULTS="$BENCH_DIR/results.tsv"
+: > "$RESULTS"
+: > "$BENCH_DIR/files.tsv"
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+
+wait_load() {
+  [ -n "$WAIT_LOAD" ] || return 0
+  local waited=0
+  while awk -v l="$(load1)" -v x="$WAIT_LOAD" 'BEGIN { exit !(l >= x) }'; do
+    if [ $waited -ge 600 ]; then log "load still $(load1) after 10 min: measuring anyway"; return 0; fi
+    sleep 10; waited=$((waited + 10))
+  done
+}
+
+# --- tools -------------------------------------------------------------------------------
+if [ ! -x /usr/bin/time ]; then
+  log "installing GNU time"; apt-get install -y time >/dev/null
+fi
+if [ $HUGO = 1 ] && ! command -v hugo >/dev/null; then
+  log "installing hugo"; apt-get install -y hugo >/dev/null || { log "no hugo: skipping it"; HUGO=0; }
+fi
+HYPERFINE="$(command -v hyperfine || true)"
+if [ -z "$HYPERFINE" ]; then
+  apt-get install -y hyperfine >/dev/null 2>&1 || true
+  HYPERFINE="$(command -v hyperfine || true)"
+fi
+
+# --- orebrief binary ---------------------------------------------------------------------
+cd "$ROOT"
+if [ -n "$REF" ]; then
+  COMMIT="$(git rev-parse "$REF")"
+  SNAP="$BENCH_DIR/src-$COMMIT"
+  if [ ! -f "$SNAP/.complete" ]; then
+    rm -rf "$SNAP"; mkdir -p "$SNAP"
+    git archive "$COMMIT" | tar -x -C "$SNAP"
+    touch "$SNAP/.complete"
+  fi
+  log "building orebrief $COMMIT (snapshot in $SNAP)"
+  (cd "$SNAP" && CARGO_TARGET_DIR="$BENCH_DIR/target" cargo build --release --bin orebrief >&2)
+  cp "$BENCH_DIR/target/release/orebrief" "$BENCH_DIR/bin/orebrief"
+else
+  COMMIT="$(git rev-parse HEAD)"
+  if ! git diff --quiet HEAD -- src themes build.rs Cargo.toml 2>/dev/null; then COMMIT="$COMMIT-dirty"; fi
+  log "building orebrief from the working tree ($COMMIT)"
+  cargo build --release --bin orebrief >&2
+  cp "$ROOT/target/release/orebrief" "$BENCH_DIR/bin/orebrief"
+fi
+OREBRIEF="$BENCH_DIR/bin/orebrief"
+HUGO_VERSION="$( [ $HUGO = 1 ] && hugo version | cut -d' ' -f1-2 || echo none)"
+
+# --- corpus generator --------------------------------------------------------------------
+# Compiled straight with rustc: it uses no crate, so it builds even while src/ is mid-edit.
+GEN_HASH="$(sha256sum examples/gen_corpus.rs | cut -c1-16)"
+GEN="$BENCH_DIR/bin/gen_corpus-$GEN_HASH"
+if [ ! -x "$GEN" ]; then
+  log "compiling examples/gen_corpus.rs"
+  rustc --edition 2024 -O examples/gen_corpus.rs -o "$GEN"
+fi
+corpus() { # N -> prints the corpus dir, generating it when missing or stale
+  local n="$1" dir="$BENCH_DIR/corpus-$1"
+  if [ "$(cat "$dir/.gen" 2>/dev/null)" != "$GEN_HASH" ]; then
+    rm -rf "$dir"
+    "$GEN" "$n" "$dir" >&2
+    echo "$GEN_HASH" > "$dir/.gen"
+  fi
+  echo "$dir"
+}
+hugo_site() { # N corpus -> prints the Hugo site dir
+  local dir="$BENCH_DIR/hugo-$1"
+  local stamp="$GEN_HASH-$(sha256sum scripts/bench-hugo-site.py | cut -c1-16)"
+  if [ "$(cat "$dir/.gen" 2>/dev/null)" != "$stamp" ]; then
+    python3 scripts/bench-hugo-site.py "$2" "$dir" >&2
+    echo "$stamp" > "$dir/.gen"
+  fi
+  echo "$dir"
+}
+
+# One timed run: tool N run# cmd... ; appends a row to results.tsv.
+timed() {
+  local tool="$1" n="$2" run="$3"; shift 3
+  local tf="$BENCH_DIR/time.txt" load
+  wait_load
+  load="$(load1)"
+  if ! /usr/bin/time -v -o "$tf" "$@" > "$BENCH_DIR/last.log" 2>&1; then
+    cat "$BENCH_DIR/last.log" >&2; log "FAILED: $*"; exit 1
+  fi
+  awk -v tool="$tool" -v n="$n" -v run="$run" -v load="$load" -F': ' '
+    /Elapsed \(wall clock\)/ { k = split($2, p, ":"); w = 0; for (i = 1; i <= k; i++) w = w * 60 + p[i] }
+    /User time/ { u = $2 } /System time/ { s = $2 } /Maximum resident set size/ { m = $2 }
+    END { printf "%s\t%s\t%s\t%.3f\t%.3f\t%d\t%s\n", tool, n, run, w, u + s, m, load }' "$tf" >> "$RESULTS"
+  tail -1 "$RESULTS" | awk -F'\t' '{ printf "  %-8s N=%-6s run %s: %6.2f s wall  %6.2f s CPU  %5.0f MiB  (load %s)\n", $1, $2, $3, $4, $5, $6/1024, $7 }' >&2
+}
+
+for n in "${SIZES[@]}"; do
+  dir="$(corpus "$n")"
+  pages=$(find "$dir/content" -name '*.md' | wc -l)
+  mb=$(du -sm --apparent-size "$dir/content" | cut -f1)
+  log "N=$n: $pages Markdown files, $mb MB; orebrief check"
+  "$OREBRIEF" --root "$dir" check >&2
+  out="$BENCH_DIR/out-orebrief-$n"
+  for r in $(seq 1 "$RUNS"); do
+    rm -rf "$out"
+    timed orebrief "$n" "$r" "$OREBRIEF" --root "$dir" build --output-dir "$out"
+  done
+  printf 'files\torebrief\t%s\t%s\t%s\n' "$n" "$(find "$out" -name '*.html' | wc -l)" "$(find "$out" -type f | wc -l)" >> "$BENCH_DIR/files.tsv"
+  rm -rf "$out"
+  if [ $HUGO = 1 ] && [ "$n" -gt "$HUGO_MAX" ]; then
+    log "N=$n: skipping Hugo (--hugo-max $HUGO_MAX)"
+  elif [ $HUGO = 1 ]; then
+    hdir="$(hugo_site "$n" "$dir")"
+    hout="$BENCH_DIR/out-hugo-$n"
+    for r in $(seq 1 "$RUNS"); do
+      rm -rf "$hout"
+      timed hugo "$n" "$r" hugo --quiet --source "$hdir" --destination "$hout" --cacheDir "$BENCH_DIR/hugo-cache"
+    done
+    printf 'files\thugo\t%s\t%s\t%s\n' "$n" "$(find "$hout" -name '*.html' | wc -l)" "$(find "$hout" -type f | wc -l)" >> "$BENCH_DIR/files.tsv"
+    rm -rf "$hout"
+  fi
+done
+
+# --- tiny site: cold build of N=3 (22 Markdown files) --------------------------------------
+tiny="$(corpus 3)"
+TINY_JSON="$BENCH_DIR/tiny.json"
+: > "$TINY_JSON"
+tiny_run() { # tool cmd...
+  local tool="$1"; shift
+  wait_load
+  local load; load="$(load1)"
+  if [ -n "$HYPERFINE" ]; then
+    "$HYPERFINE" --style none --warmup 3 --runs "$TINY_RUNS" \
+      --prepare "rm -rf $BENCH_DIR/out-tiny" --export-json "$BENCH_DIR/tiny-$tool.json" \
+      "$*" >&2
+    python3 - "$BENCH_DIR/tiny-$tool.json" "$tool" "$load" >> "$TINY_JSON" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print(json.dumps({"tool": sys.argv[2], "load": sys.argv[3], "method": "hyperfine",
+                  "median": r["median"], "mean": r["mean"], "stddev": r["stddev"],
+                  "min": r["min"], "user": r["user"], "system": r["system"], "runs": len(r["times"])}))
+EOF
+  else
+    local times=()
+    for _ in $(seq 1 "$TINY_RUNS"); do
+      rm -rf "$BENCH_DIR/out-tiny"
+      local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N)
+      times+=("$(echo "$t1 - $t0" | bc)")
+    done
+    printf '%s\n' "${times[@]}" | python3 -c '
+import json, statistics, sys
+t = [float(x) for x in sys.stdin]
+print(json.dumps({"tool": sys.argv[1], "load": sys.argv[2], "method": "loop", "median": statistics.median(t),
+                  "mean": statistics.mean(t), "stddev": statistics.pstdev(t), "min": min(t), "runs": len(t)}))' "$tool" "$load" >> "$TINY_JSON"
+  fi
+}
+log "tiny site: $(find "$tiny/content" -name '*.md' | wc -l) Markdown files, $TINY_RUNS cold builds each"
+tiny_run orebrief "$OREBRIEF" --root "$tiny" build --output-dir "$BENCH_DIR/out-tiny"
+if [ $HUGO = 1 ]; then
+  htiny="$(hugo_site 3 "$tiny")"
+  tiny_run hugo hugo --quiet --source "$htiny" --destination "$BENCH_DIR/out-tiny" --cacheDir "$BENCH_DIR/hugo-cache"
+fi
+rm -rf "$BENCH_DIR/out-tiny"
+
+# --- report --------------------------------------------------------------------------------
+MACHINE="$(nproc) cores, $(lscpu | grep 'Model name' | sed 's/.*: *//'), $(free -h | awk '/^Mem:/ { print $2 " RAM" }')"
+CMD="scripts/bench.sh$( [ -n "$REF" ] && echo " --ref $REF")$( [ "$RUNS" != 3 ] && echo " --runs $RUNS") ${SIZES[*]}"
+python3 "$ROOT/scripts/bench-report.py" \
+  --results "$RESULTS" --files "$BENCH_DIR/files.tsv" --tiny "$TINY_JSON" \
+  --commit "$COMMIT" --machine "$MACHINE" --hugo "$HUGO_VERSION" --command "$CMD" \
+  --label "$LABEL" --uptime "$(uptime)" \
+  $( [ $DOCS = 1 ] && echo --docs "$ROOT/docs/benchmarks.md" )
+rm -f "$BENCH_DIR/files.tsv"
