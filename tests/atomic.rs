@@ -371,3 +371,32 @@ fn a_build_killed_mid_write_leaves_the_previous_output_intact() {
             .contains("Brief 0 v2")
     );
 }
+
+#[test]
+fn the_sink_writes_nothing_outside_the_output() {
+    let site = small_site();
+    let sink = orebrief::write::Sink::staging(&site.out()).unwrap();
+    for rel in [
+        "../escape.html",
+        "/tmp/orebrief-escape.html",
+        "a/../../escape.html",
+        "",
+    ] {
+        let e = sink.write(rel, b"x").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("an output file must lie inside the output folder"),
+            "{rel}: {e}"
+        );
+        assert!(sink.write_pieces(rel, &["x"]).is_err(), "{rel}");
+    }
+    sink.write("ok/index.html", b"ok").unwrap();
+    sink.commit().unwrap();
+    assert_eq!(site.read("ok/index.html"), "ok");
+    assert!(!site.root().join("escape.html").exists());
+    assert!(!Path::new("/tmp/orebrief-escape.html").exists());
+    assert_eq!(
+        others(site.root(), &["content", "static", "site.yaml", "public"]),
+        Vec::<String>::new()
+    );
+}

@@ -135,7 +135,7 @@ impl Sink {
         let Sink::Staging { dir, .. } = self else {
             return Ok(());
         };
-        let path = dir.join(rel);
+        let path = inside(dir, rel)?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
                 .map_err(|e| OutputError::Io(parent.to_path_buf(), e))?;
@@ -150,7 +150,7 @@ impl Sink {
             return self.write(rel, pieces.concat().as_bytes());
         };
         use std::io::Write as _;
-        let path = dir.join(rel);
+        let path = inside(dir, rel)?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
                 .map_err(|e| OutputError::Io(parent.to_path_buf(), e))?;
@@ -225,6 +225,25 @@ fn remove_tree(path: &Path) {
         });
     }
     let _ = std::fs::remove_dir_all(path);
+}
+
+/// `rel` joined to the staging folder `dir`, refused unless it stays inside: every part must be
+/// a plain name (no `..`, no root, no prefix). Paths come from checked ids and from walks of
+/// `static/`, so this never fires on a real site; it makes "nothing is written outside the
+/// output" hold whatever a caller passes.
+fn inside(dir: &Path, rel: &str) -> Result<PathBuf, OutputError> {
+    let rel_path = Path::new(rel);
+    if rel.is_empty()
+        || !rel_path
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)))
+    {
+        return Err(OutputError::Unsafe(
+            rel_path.to_path_buf(),
+            "an output file must lie inside the output folder".into(),
+        ));
+    }
+    Ok(dir.join(rel_path))
 }
 
 /// Puts the folder `new` in place of `output`; returns where the previous output now is. On
