@@ -507,6 +507,54 @@ fn front_matter_edits_equal_a_full_build() {
         "countries: [CN, NZ]",
     );
     s.step("a brief's countries", &["content/briefs/outlook.md"]);
+    // Fields shown by some of the pages naming the page only.
+    for (file, from, to) in [
+        (
+            "content/minerals/alpha.md",
+            "summary: Alpha summary.",
+            "summary: Alpha, summarised.",
+        ),
+        ("content/minerals/alpha.md", "symbol: Al", "symbol: Ap"),
+        (
+            "content/minerals/alpha.md",
+            "measure: export licence required",
+            "measure: export ban",
+        ),
+        (
+            "content/minerals/alpha.md",
+            "by_country: { CN: 8000, AU: 2000 }",
+            "by_country: { CN: 8000, AU: 2500 }",
+        ),
+        (
+            "content/minerals/alpha.md",
+            "shares: { CA: 40, CN: 30, other: 30 }",
+            "shares: { CA: 45, CN: 25, other: 30 }",
+        ),
+        ("content/minerals/alpha.md", "percent: 75", "percent: 80"),
+        (
+            "content/companies/acme.md",
+            "name: Acme Mine",
+            "name: Acme Pit",
+        ),
+        (
+            "content/companies/acme.md",
+            "summary: Acme summary.",
+            "summary: Acme, summarised.",
+        ),
+        (
+            "content/briefs/outlook.md",
+            "summary: Outlook summary.",
+            "summary: Outlook, summarised.",
+        ),
+        (
+            "content/briefs/outlook.md",
+            "title: Alpha outlook",
+            "title: The alpha outlook",
+        ),
+    ] {
+        s.site.replace(file, from, to);
+        s.step(&format!("{file}: {to}"), &[file]);
+    }
     // Front matter and body of two files at once.
     s.site.replace(
         "content/minerals/beta.md",

@@ -134,6 +134,26 @@ pub struct Incremental {
     store: Arc<Store>,
 }
 
+/// Times the steps of a rebuild, printed when `OREBRIEF_SERVE_TIMINGS` is set.
+struct Laps {
+    at: Option<Instant>,
+}
+
+impl Laps {
+    fn new() -> Laps {
+        Laps {
+            at: std::env::var_os("OREBRIEF_SERVE_TIMINGS").map(|_| Instant::now()),
+        }
+    }
+
+    fn lap(&mut self, what: &str) {
+        if let Some(at) = self.at {
+            eprintln!("  {what}: {:.1} ms", at.elapsed().as_secs_f64() * 1000.0);
+            self.at = Some(Instant::now());
+        }
+    }
+}
+
 fn fail(mut problems: Vec<Diagnostic>) -> Error {
     problems.retain(Diagnostic::is_error);
     diagnostics::sort_dedup(&mut problems);
@@ -292,6 +312,99 @@ fn country_shows(site: &Site, c: &Country, p: usize, id: &str) -> bool {
                     .and_then(|list| list.get(f))
                     .is_some_and(|facility| facility.products.iter().any(|x| x.mineral == id))
         })
+}
+
+/// What a country page shows of page `p` (compared before and after an edit).
+fn country_view(site: &Site, p: usize, code: &str) -> String {
+    use std::fmt::Write;
+    let page = &site.pages[p];
+    let m = &page.meta;
+    let mut out = String::new();
+    for (t, metrics) in site.graph.tables[p].iter().enumerate() {
+        let table = &m.production.as_ref().expect("tables")[t];
+        for row in metrics.rows.iter().filter(|r| r.code == code) {
+            let _ = write!(
+                out,
+                "p{t}:{}:{}:{}:{:?}:{:?}:{};",
+                table.stage.as_str(),
+                table.year,
+                table.unit,
+                row.value,
+                row.share,
+                row.rank
+            );
+        }
+    }
+    for c in m
+        .export_controls
+        .iter()
+        .flatten()
+        .filter(|c| c.country == code)
+    {
+        let _ = write!(out, "c:{:?}:{};", c.effective, c.measure);
+    }
+    if let Some(i) = m.us_trade.as_ref().and_then(|t| t.import_sources.as_ref()) {
+        if let Some(share) = i.shares.get(code) {
+            let _ = write!(out, "i:{}:{share:?};", i.period.0);
+        }
+    }
+    if let Some(r) = &m.reserves {
+        if let Some(v) = r.by_country.get(code) {
+            let _ = write!(out, "r:{}:{v:?};", r.unit);
+        }
+    }
+    if page.kind == Kind::Company && m.country.as_deref() == Some(code) {
+        out.push_str("hq;");
+    }
+    for (f, facility) in m.facilities.iter().flatten().enumerate() {
+        if facility.country == code {
+            let minerals: Vec<&str> = facility
+                .products
+                .iter()
+                .map(|p| p.mineral.as_str())
+                .collect();
+            let _ = write!(out, "f{f}:{}:{minerals:?};", facility.name);
+        }
+    }
+    if page.kind == Kind::Brief && m.countries.iter().flatten().any(|c| c == code) {
+        let _ = write!(out, "b:{:?}:{:?};", m.date, m.summary);
+    }
+    if !out.is_empty() {
+        out = format!("{}|{}", page.title(), out);
+    }
+    out
+}
+
+/// What the home page shows of page `p`: a mineral's dashboard row, a brief among the latest.
+fn home_view(site: &Site, p: usize) -> String {
+    let page = &site.pages[p];
+    let m = &page.meta;
+    match page.kind {
+        Kind::Mineral => format!(
+            "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+            page.title(),
+            m.symbol,
+            m.production,
+            site.graph.tables[p],
+            m.us_trade.as_ref().map(|t| &t.net_import_reliance),
+            m.export_controls,
+            m.critical
+        ),
+        Kind::Brief => format!("{}|{:?}|{:?}", page.title(), m.date, m.summary),
+        _ => String::new(),
+    }
+}
+
+/// What a section list shows of a page, and what orders it.
+fn section_view(page: &Page) -> String {
+    let m = &page.meta;
+    format!(
+        "{}|{:?}|{:?}|{:?}",
+        page.title(),
+        m.date,
+        m.summary,
+        m.weight
+    )
 }
 
 /// The minerals a company's facilities name.
@@ -682,8 +795,15 @@ impl Incremental {
                 elapsed: Duration::ZERO,
             });
         }
+        let mut lap = Laps::new();
         let files = render(&self.prep, &self.options, &only_of(&units))?;
+        lap.lap(&format!(
+            "render {} unit(s) ({} file(s))",
+            units.len(),
+            files.len()
+        ));
         let changed = self.merge(&units, files);
+        lap.lap("merge");
         self.store.set_pending(true);
         self.deferred = Some(Only {
             search_and_print: true,
@@ -781,7 +901,8 @@ impl Incremental {
                 return self.rebuild_all("a country note's front matter changed", started);
             }
         }
-        let mut pages = self.loaded.clone();
+        let mut lap = Laps::new();
+        let mut pages: Vec<Page> = self.loaded.par_iter().cloned().collect();
         for e in &edits {
             let mut page = e.page.clone();
             page.body = String::new();
@@ -791,6 +912,7 @@ impl Incremental {
             profile: self.config.profile,
             drafts: self.options.drafts,
         };
+        lap.lap("clone pages");
         let (mut site, _warnings) = resolve::resolve(
             self.config.clone(),
             pages,
@@ -799,6 +921,7 @@ impl Incremental {
             self.today,
         )
         .map_err(fail)?;
+        lap.lap("resolve");
         let old = &self.prep.site;
         let same_pages = site.pages.len() == old.pages.len()
             && site.excluded.len() == old.excluded.len()
@@ -861,8 +984,10 @@ impl Incremental {
                 )
             })
             .collect();
+        lap.lap("choose bodies");
         let rendered = render_bodies(&mut site, &self.prep.urls, &self.prep.templates, &which)?;
 
+        lap.lap("render bodies");
         // The new bodies, backlinks and countries.
         let mut bodies = std::mem::take(&mut self.prep.bodies);
         let mut previous = Vec::with_capacity(rendered.len());
@@ -874,6 +999,7 @@ impl Incremental {
             previous.push((j, std::mem::replace(&mut bodies[j], body)));
         }
         let country_backlinks = build::link_bodies(&mut site, &bodies);
+        lap.lap("link bodies");
         let old = &self.prep.site;
         let sections_changed = site.sections.len() != old.sections.len()
             || site
@@ -893,8 +1019,12 @@ impl Incremental {
         for &(i, e) in &edited {
             units.insert(unit_of(&site, i));
             let o = &old.pages[i];
-            if !site.pages[i].section.is_empty() {
+            if !site.pages[i].section.is_empty() && section_view(o) != section_view(&site.pages[i])
+            {
                 units.insert(Unit::Section(site.pages[i].section.clone()));
+            }
+            if home_view(old, i) != home_view(&site, i) {
+                units.insert(Unit::Home);
             }
             // Pages it names (they show it: producers, agreements, briefs).
             for word in words(&o.yaml).chain(words(&e.page.yaml)) {
@@ -943,17 +1073,20 @@ impl Incremental {
             .chain(site.graph.countries.keys())
             .collect();
         for code in codes {
+            // A title is shown through other pages' data too (a facility producing a mineral).
             let shows = |s: &Site, backlinks: &std::collections::BTreeMap<String, Vec<usize>>| {
                 let country = s.graph.countries.get(code);
-                edited.iter().any(|&(i, _)| {
+                titled.iter().any(|&i| {
                     country.is_some_and(|c| country_shows(s, c, i, &s.pages[i].id))
-                        || (titled.contains(&i)
-                            && backlinks.get(code).is_some_and(|b| b.contains(&i)))
+                        || backlinks.get(code).is_some_and(|b| b.contains(&i))
                 })
             };
             let in_both = old.graph.countries.contains_key(code.as_str())
                 && site.graph.countries.contains_key(code.as_str());
             if !in_both
+                || edited
+                    .iter()
+                    .any(|&(i, _)| country_view(old, i, code) != country_view(&site, i, code))
                 || shows(old, &self.prep.country_backlinks)
                 || shows(&site, &country_backlinks)
                 || self.prep.country_backlinks.get(code.as_str())
@@ -965,7 +1098,7 @@ impl Incremental {
                 }
             }
         }
-        units.insert(Unit::Home);
+        lap.lap("choose units");
 
         // Commit, render, and on failure put the last good state back.
         let old_site = std::mem::replace(&mut self.prep.site, site);
@@ -973,9 +1106,11 @@ impl Incremental {
             std::mem::replace(&mut self.prep.country_backlinks, country_backlinks);
         self.prep.bodies = bodies;
         let old_dirs = std::mem::replace(&mut self.dirs, dirs_of(&self.prep.site));
+        lap.lap("commit");
         let n = edits.len();
         match self.write_units(units, &format!("front matter of {n} page(s)")) {
             Ok(mut r) => {
+                lap.lap("render and merge units");
                 let keep_internal = self.prep.site.profile == Profile::Internal;
                 for e in edits {
                     if let Some(&i) = self.prep.site.index.get(&e.page.id) {
@@ -985,6 +1120,9 @@ impl Incremental {
                     self.texts[e.loaded] = std::mem::take(&mut page.body);
                     self.loaded[e.loaded] = page;
                 }
+                // Freeing the old site takes a while: not on the way to the reload.
+                let garbage = (old_site, old_country_backlinks, old_dirs, previous);
+                std::thread::spawn(move || drop(garbage));
                 r.elapsed = started.elapsed();
                 Ok(r)
             }

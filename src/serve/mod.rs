@@ -79,8 +79,14 @@ pub enum ServeError {
 enum Message {
     Changed(Changes),
     WatchError(String),
+    /// A request waits for the search, print or site-wide files.
+    Wanted,
     Shutdown,
 }
+
+/// How long the rebuild loop waits for more changes before it rebuilds the search, print and
+/// site-wide files (a request for one of them has them rebuilt at once).
+const IDLE: Duration = Duration::from_millis(1500);
 
 fn from_watch(result: Result<Changes, String>) -> Message {
     match result {
@@ -161,6 +167,15 @@ impl Server {
         let verbose = options.verbose;
 
         let (tx, rx) = mpsc::channel();
+        {
+            let tx = std::sync::Mutex::new(tx.clone());
+            store.on_wait(move || {
+                let _ = tx
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .send(Message::Wanted);
+            });
+        }
         let watcher = watch::Watcher::start(&root, options.debounce, tx.clone(), from_watch)
             .map_err(|e| ServeError::Watch(root.clone(), e))?;
         if verbose {
@@ -229,14 +244,26 @@ impl Server {
         self.hub.clients()
     }
 
-    /// Stops watching and serving, closing every connection.
-    pub fn shutdown(mut self) {
+    /// Stops watching and serving, closing every connection. A rebuild still running is
+    /// waited for up to `wait`, then left to end with the process.
+    pub fn shutdown_within(mut self, wait: Duration) {
         let _ = self.tx.send(Message::Shutdown);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
         self.hub.close();
         self.http.stop();
+        if let Some(thread) = self.thread.take() {
+            let deadline = std::time::Instant::now() + wait;
+            while !thread.is_finished() && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            if thread.is_finished() {
+                let _ = thread.join();
+            }
+        }
+    }
+
+    /// Stops watching and serving, closing every connection, once the rebuild running ends.
+    pub fn shutdown(self) {
+        self.shutdown_within(Duration::from_secs(600));
     }
 }
 
@@ -255,7 +282,7 @@ pub fn serve(options: ServeOptions, open: bool) -> Result<(), ServeError> {
     }
     let _ = rx.recv();
     eprintln!("stopping");
-    server.shutdown();
+    server.shutdown_within(Duration::from_millis(500));
     Ok(())
 }
 
@@ -281,19 +308,38 @@ fn rebuild_loop(
             }
         }
     };
-    finish(&mut state);
-    'outer: while let Ok(message) = rx.recv() {
+    'outer: loop {
+        // The search, print and site-wide files wait until nothing changes for a moment, or
+        // until a request needs them.
+        let message = if state.as_ref().is_some_and(Incremental::has_deferred) {
+            match rx.recv_timeout(IDLE) {
+                Ok(m) => m,
+                Err(mpsc::RecvTimeoutError::Timeout) => Message::Wanted,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        } else {
+            match rx.recv() {
+                Ok(m) => m,
+                Err(_) => break,
+            }
+        };
         let mut changes = match message {
             Message::Shutdown => break,
+            Message::Wanted => {
+                finish(&mut state);
+                continue;
+            }
             Message::WatchError(e) => {
                 eprintln!("watch error: {e}");
                 continue;
             }
             Message::Changed(c) => c,
         };
+        let mut wanted = false;
         while let Ok(more) = rx.try_recv() {
             match more {
                 Message::Shutdown => break 'outer,
+                Message::Wanted => wanted = true,
                 Message::WatchError(e) => eprintln!("watch error: {e}"),
                 Message::Changed(c) => changes.merge(c),
             }
@@ -315,7 +361,9 @@ fn rebuild_loop(
                 } else {
                     hub.clear();
                 }
-                finish(&mut state);
+                if wanted {
+                    finish(&mut state);
+                }
             }
             Err(e) => {
                 print_errors(&e);

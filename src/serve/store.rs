@@ -50,12 +50,23 @@ impl Layers {
     }
 }
 
+/// Called when a request waits for stale files, so that they are rebuilt now.
+#[derive(Default)]
+struct Waker(Mutex<Option<Box<dyn Fn() + Send + Sync>>>);
+
+impl std::fmt::Debug for Waker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Waker")
+    }
+}
+
 /// The output being served, shared by the rebuilds and the HTTP server.
 #[derive(Debug, Default)]
 pub struct Store {
     layers: RwLock<Option<Layers>>,
     pending: Mutex<bool>,
     ready: Condvar,
+    waker: Waker,
 }
 
 /// How long a request for a file still being rebuilt waits before it is answered anyway.
@@ -75,8 +86,8 @@ impl Store {
             .is_some()
     }
 
-    /// The file at `path`. While the search and print outputs are being rebuilt, a request
-    /// for one of them (or for a site-wide file, or for a path not found) waits for them.
+    /// The file at `path`. While the search and print outputs are stale, a request for one of
+    /// them (or for a site-wide file, or for a path not found) has them rebuilt and waits.
     pub fn get(&self, path: &str) -> Option<Bytes> {
         {
             let layers = self.layers.read().unwrap_or_else(|e| e.into_inner());
@@ -95,7 +106,21 @@ impl Store {
         *self.pending.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Sets what is called when a request waits for the stale files.
+    pub fn on_wait(&self, wake: impl Fn() + Send + Sync + 'static) {
+        *self.waker.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(Box::new(wake));
+    }
+
     fn wait_ready(&self) {
+        if let Some(wake) = self
+            .waker
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            wake();
+        }
         let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
         let _ = self
             .ready
@@ -103,7 +128,7 @@ impl Store {
             .unwrap_or_else(|e| e.into_inner());
     }
 
-    /// Marks the search, print and site-wide files as being rebuilt (`true`) or fresh.
+    /// Marks the search, print and site-wide files as stale (`true`) or fresh.
     pub fn set_pending(&self, pending: bool) {
         *self.pending.lock().unwrap_or_else(|e| e.into_inner()) = pending;
         if !pending {
