@@ -570,3 +570,35 @@ fn the_checks_catch_a_field_shown_unescaped() {
     let caught = std::panic::catch_unwind(|| assert_html_clean("about/index.html", &html));
     assert!(caught.is_err());
 }
+
+#[test]
+fn a_shortcode_in_a_heading_puts_no_html_in_an_attribute() {
+    let site = TestSite::new(&[(
+        "content/minerals/zinc.md",
+        &page(
+            &[
+                "title: Zinc",
+                "production: [ { year: 2024, stage: mine, unit: t, by_country: { CN: 9, AU: 1 }, source: usgs } ]",
+            ],
+            &[
+                "## {{ chart(mineral=\"zinc\") }}",
+                "",
+                "[x](https://example.org/ \"{{ chart(mineral='zinc') }}\")",
+            ],
+        ),
+    )]);
+    site.build();
+    let html = site.read("minerals/zinc/index.html");
+    assert_html_clean("minerals/zinc/index.html", &html);
+    let doc = site.html("minerals/zinc/index.html");
+    for element in doc.select(&sel("*")) {
+        for (attr, value) in element.value().attrs() {
+            assert!(
+                !value.contains('<'),
+                "<{} {attr}=\"{value}\">",
+                element.value().name()
+            );
+        }
+    }
+    assert_eq!(doc.select(&sel(".content h2 svg.chart")).count(), 1);
+}

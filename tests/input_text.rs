@@ -398,3 +398,24 @@ fn long_lines_and_many_headings_render() {
     assert_eq!(ids.len(), 5000);
     assert_eq!(ids[4999], "same-4999");
 }
+
+#[test]
+fn hundreds_of_shortcodes_render_in_linear_time() {
+    let mut body = String::from(
+        "---\ntitle: Zinc\nproduction: [ { year: 2024, stage: mine, unit: t, by_country: { CN: 9, AU: 1 }, source: usgs } ]\n---\n",
+    );
+    for _ in 0..900 {
+        body.push_str("{{ chart(mineral=\"zinc\") }}\n\n");
+    }
+    let site = TestSite::new(&[("content/minerals/zinc.md", &body)]);
+    let started = Instant::now();
+    site.build();
+    assert!(started.elapsed() < BOUND, "took {:?}", started.elapsed());
+    let doc = site.html("minerals/zinc/index.html");
+    assert_eq!(doc.select(&sel(".content svg.chart")).count(), 900);
+    assert!(
+        !site
+            .read("minerals/zinc/index.html")
+            .contains("orebriefshortcode")
+    );
+}
