@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use super::store::{Layer, Layers, Store};
+use super::store::{Bytes, Layer, Layers, Store};
 use crate::build::{self, BuildOptions, Error, Only, Prepared};
 use crate::config::{Profile, SiteConfig};
 use crate::diagnostics::{self, Diagnostic};
@@ -129,6 +129,8 @@ pub struct Incremental {
     dirs: HashMap<String, Unit>,
     /// The files of each unit in the page layer.
     owned: HashMap<Unit, Vec<String>>,
+    /// A copy of `loaded` made ahead of the next front-matter edit, which needs one.
+    spare: Option<Vec<Page>>,
     /// What [`Incremental::finish`] still has to write.
     deferred: Option<Only>,
     store: Arc<Store>,
@@ -521,6 +523,7 @@ impl Incremental {
             calls,
             dirs,
             owned,
+            spare: None,
             deferred: Some(Only {
                 search_and_print: true,
                 ..Only::default()
@@ -547,6 +550,13 @@ impl Incremental {
     /// The resolved site of the last good build.
     pub fn site(&self) -> &Site {
         &self.prep.site
+    }
+
+    /// Prepares, between changes, what the next front-matter edit needs (a copy of the pages).
+    pub fn prepare_next(&mut self) {
+        if self.spare.is_none() {
+            self.spare = Some(self.loaded.par_iter().cloned().collect());
+        }
     }
 
     /// Whether [`Incremental::finish`] has work to do.
@@ -729,7 +739,7 @@ impl Incremental {
     /// Replaces the files of `units` in the page layer with `files`; returns how many files
     /// changed.
     fn merge(&mut self, units: &BTreeSet<Unit>, files: Layer) -> usize {
-        let mut by_unit: HashMap<Unit, Vec<(String, Arc<Vec<u8>>)>> = HashMap::new();
+        let mut by_unit: HashMap<Unit, Vec<(String, Bytes)>> = HashMap::new();
         for (path, bytes) in files {
             by_unit
                 .entry(owner(&self.dirs, &path))
@@ -902,7 +912,10 @@ impl Incremental {
             }
         }
         let mut lap = Laps::new();
-        let mut pages: Vec<Page> = self.loaded.par_iter().cloned().collect();
+        let mut pages: Vec<Page> = match self.spare.take() {
+            Some(pages) => pages,
+            None => self.loaded.par_iter().cloned().collect(),
+        };
         for e in &edits {
             let mut page = e.page.clone();
             page.body = String::new();

@@ -182,7 +182,8 @@ impl Server {
             eprintln!("building {} ...", root.display());
         }
         let state = match Incremental::build(build.clone(), store.clone()) {
-            Ok((state, rebuilt)) => {
+            Ok((mut state, rebuilt)) => {
+                state.prepare_next();
                 if verbose {
                     if !rebuilt.warnings.is_empty() {
                         eprintln!(
@@ -363,6 +364,9 @@ fn rebuild_loop(
                 }
                 if wanted {
                     finish(&mut state);
+                }
+                if let Some(s) = state.as_mut() {
+                    s.prepare_next();
                 }
             }
             Err(e) => {
