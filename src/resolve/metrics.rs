@@ -73,6 +73,24 @@ pub struct TableMetrics {
 }
 
 /// Works out the metrics of a table of figures by country against an optional world total.
+///
+/// ```
+/// use indexmap::IndexMap;
+/// use orebrief::resolve::metrics::{production, Concentration};
+///
+/// let by_country: IndexMap<String, f64> =
+///     [("CN".to_string(), 50.0), ("AU".to_string(), 30.0), ("US".to_string(), 20.0)].into();
+/// let m = production(&by_country, None);
+/// assert_eq!(m.hhi, 50.0 * 50.0 + 30.0 * 30.0 + 20.0 * 20.0); // 3,800
+/// assert_eq!(m.concentration, Concentration::High);
+/// assert_eq!(m.top, Some(("CN".to_string(), 50.0)));
+///
+/// // A world total above the listed countries leaves an "other" share, and the HHI of the
+/// // listed countries is then a lower bound.
+/// let m = production(&by_country, Some(200.0));
+/// assert_eq!(m.other, Some((100.0, 50.0)));
+/// assert!(m.hhi_lower_bound);
+/// ```
 pub fn production(by_country: &IndexMap<String, f64>, world: Option<f64>) -> TableMetrics {
     let listed: f64 = by_country.values().sum();
     let world_given = world.is_some();
