@@ -737,6 +737,13 @@ fn a_series_of_incremental_rebuilds_equals_a_fresh_build_on_disk() {
         on_disk.insert(rel, Arc::new(std::fs::read(&entry).unwrap()));
     }
     assert!(on_disk.len() > 40, "{} files", on_disk.len());
+    // The live-reload script is for serve only.
+    for (path, bytes) in &on_disk {
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("__orebrief"),
+            "{path} has the live-reload script"
+        );
+    }
     assert_same("the series", &s.store.snapshot(), &on_disk);
 }
 

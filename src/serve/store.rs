@@ -87,12 +87,14 @@ impl Store {
     }
 
     /// The file at `path`. While the search and print outputs are stale, a request for one of
-    /// them (or for a site-wide file, or for a path not found) has them rebuilt and waits.
+    /// them (or for a site-wide file) has them rebuilt and waits. A path not found does not
+    /// wait (browsers ask for `/favicon.ico` on every page).
     pub fn get(&self, path: &str) -> Option<Bytes> {
         {
             let layers = self.layers.read().unwrap_or_else(|e| e.into_inner());
             let layers = layers.as_ref()?;
-            let deferred = layers.site_files.contains(path) || !layers.pages.contains_key(path);
+            let deferred = !layers.statics.contains_key(path)
+                && (layers.site_files.contains(path) || layers.search_and_print.contains_key(path));
             if !deferred || !self.is_pending() {
                 return layers.get(path).cloned();
             }
