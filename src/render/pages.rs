@@ -360,7 +360,8 @@ impl<'a> Renderer<'a> {
         self.templates.render(template, &ctx)
     }
 
-    fn mineral(&self, i: usize) -> MineralDetails<'a> {
+    /// What a mineral page shows beyond the common fields (also used by print pages).
+    pub(super) fn mineral(&self, i: usize) -> MineralDetails<'a> {
         let page = &self.site().pages[i];
         let m = &page.meta;
         let v = &self.views;
@@ -429,7 +430,8 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn company(&self, i: usize) -> CompanyDetails<'a> {
+    /// What a company page shows beyond the common fields (also used by print pages).
+    pub(super) fn company(&self, i: usize) -> CompanyDetails<'a> {
         let site = self.site();
         let page = &site.pages[i];
         let m = &page.meta;
@@ -503,7 +505,8 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn brief(&self, page: &'a Page) -> BriefDetails<'a> {
+    /// What a brief page shows beyond the common fields (also used by print pages).
+    pub(super) fn brief(&self, page: &'a Page) -> BriefDetails<'a> {
         let site = self.site();
         let v = &self.views;
         let refs = |ids: &Option<Vec<String>>, kind| {
@@ -812,8 +815,9 @@ struct Critical<'a> {
     year: i32,
 }
 
+/// See [`Renderer::mineral`].
 #[derive(Serialize)]
-struct MineralDetails<'a> {
+pub(super) struct MineralDetails<'a> {
     symbol: Option<&'a str>,
     aliases: &'a [String],
     critical: Vec<Critical<'a>>,
@@ -866,8 +870,9 @@ struct ControlView<'a> {
     source: Option<&'a str>,
 }
 
+/// See [`Renderer::company`].
 #[derive(Serialize)]
-struct CompanyDetails<'a> {
+pub(super) struct CompanyDetails<'a> {
     country: Option<CountryRef<'a>>,
     headquarters: Option<&'a str>,
     founded: Option<i32>,
@@ -917,8 +922,9 @@ struct AgreementView<'a> {
     listed_by: Ref<'a>,
 }
 
+/// See [`Renderer::brief`].
 #[derive(Serialize)]
-struct BriefDetails<'a> {
+pub(super) struct BriefDetails<'a> {
     minerals: Vec<Ref<'a>>,
     companies: Vec<Ref<'a>>,
     countries: Vec<CountryRef<'a>>,

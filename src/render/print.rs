@@ -15,9 +15,7 @@
 use serde::Serialize;
 use tera::{Context, Value};
 
-use super::context::{
-    CountryDetails, CountryRef, ImportSourcesView, PageView, ProducerView, Ref, TableView,
-};
+use super::context::{CountryDetails, PageView};
 use super::markdown::TocEntry;
 use super::pages::{RenderedBody, Renderer};
 use super::urls::ROOT_MARK;
@@ -603,7 +601,7 @@ impl<'a> Renderer<'a> {
                             "page",
                             &Print {
                                 common,
-                                details: self.mineral_print(j),
+                                details: self.mineral(j),
                             },
                         );
                         "partials/print_mineral.html"
@@ -613,7 +611,7 @@ impl<'a> Renderer<'a> {
                             "page",
                             &Print {
                                 common,
-                                details: self.company_print(j),
+                                details: self.company(j),
                             },
                         );
                         "partials/print_company.html"
@@ -623,7 +621,7 @@ impl<'a> Renderer<'a> {
                             "page",
                             &Print {
                                 common,
-                                details: self.brief_named(j),
+                                details: self.brief(&site.pages[j]),
                             },
                         );
                         "partials/print_brief.html"
@@ -636,170 +634,6 @@ impl<'a> Renderer<'a> {
             }
         };
         self.templates.render(template, &ctx)
-    }
-
-    fn mineral_print(&self, i: usize) -> MineralPrint<'a> {
-        let v = &self.views;
-        let m = &v.site.pages[i].meta;
-        MineralPrint {
-            symbol: m.symbol.as_deref(),
-            aliases: m.aliases.as_deref().unwrap_or(&[]),
-            critical: m
-                .critical
-                .iter()
-                .flatten()
-                .map(|(list, &year)| CriticalPrint {
-                    list,
-                    label: list.to_uppercase(),
-                    year,
-                })
-                .collect(),
-            production: (0..m.production.as_ref().map_or(0, Vec::len))
-                .map(|t| v.table(i, t))
-                .collect(),
-            reserves: m.reserves.as_ref().map(|r| {
-                let mut rows: Vec<ReserveRowPrint> = r
-                    .by_country
-                    .iter()
-                    .map(|(c, &value)| ReserveRowPrint {
-                        country: v.country_ref(c),
-                        value,
-                    })
-                    .collect();
-                rows.sort_by(|a, b| b.value.total_cmp(&a.value));
-                ReservesPrint {
-                    unit: &r.unit,
-                    source: r.source.as_deref(),
-                    world: r.world,
-                    rows,
-                }
-            }),
-            uses: m
-                .uses
-                .iter()
-                .flatten()
-                .map(|u| UsePrint {
-                    name: &u.name,
-                    share: u.share,
-                })
-                .collect(),
-            us_trade: m.us_trade.as_ref().map(|t| UsTradePrint {
-                source: t.source.as_deref(),
-                net_import_reliance: t.net_import_reliance.as_ref().map(|n| ReliancePrint {
-                    year: n.year,
-                    percent: n.percent,
-                }),
-                import_sources: v.import_sources(i),
-            }),
-            export_controls: m
-                .export_controls
-                .iter()
-                .flatten()
-                .map(|c| ControlPrint {
-                    country: v.country_ref(&c.country),
-                    effective: c.effective,
-                    measure: &c.measure,
-                    source: c.source.as_deref(),
-                })
-                .collect(),
-            producers: v.producers(i),
-        }
-    }
-
-    fn company_print(&self, i: usize) -> CompanyPrint<'a> {
-        let v = &self.views;
-        let site = v.site;
-        let m = &site.pages[i].meta;
-        let mineral_ref = |id: &str| site.find(id, Kind::Mineral).map(|j| v.page_ref(j));
-        CompanyPrint {
-            country: m.country.as_deref().map(|c| v.country_ref(c)),
-            headquarters: m.headquarters.as_deref(),
-            founded: m.founded,
-            listing: m.listing.as_ref().map(|l| ListingPrint {
-                exchange: &l.exchange,
-                ticker: &l.ticker.0,
-            }),
-            website: m.website.as_deref(),
-            facilities: m
-                .facilities
-                .iter()
-                .flatten()
-                .map(|f| FacilityPrint {
-                    name: &f.name,
-                    location: f.location.as_deref(),
-                    country: v.country_ref(&f.country),
-                    products: f
-                        .products
-                        .iter()
-                        .filter_map(|p| {
-                            Some(ProductPrint {
-                                mineral: mineral_ref(&p.mineral)?,
-                                capacity: p.capacity,
-                                unit: p.unit.as_deref(),
-                                status: p.status.as_str(),
-                                source: p.source.as_deref(),
-                            })
-                        })
-                        .collect(),
-                })
-                .collect(),
-            agreements: site.graph.agreements[i]
-                .iter()
-                .map(|r| {
-                    let owner = &site.pages[r.owner];
-                    let a = &owner.meta.agreements.as_ref().expect("agreements")[r.index];
-                    let party = if r.owner == i {
-                        match a.with.as_deref().and_then(|w| site.find(w, Kind::Company)) {
-                            Some(j) => PartyPrint {
-                                title: site.pages[j].title(),
-                                path: Some(v.page_ref(j).path.into_owned()),
-                            },
-                            None => PartyPrint {
-                                title: a.with_name.as_deref().or(a.with.as_deref()).unwrap_or(""),
-                                path: None,
-                            },
-                        }
-                    } else {
-                        PartyPrint {
-                            title: owner.title(),
-                            path: Some(v.page_ref(r.owner).path.into_owned()),
-                        }
-                    };
-                    AgreementPrint {
-                        date: a.date,
-                        party,
-                        kind: &a.kind,
-                        minerals: a.minerals.iter().filter_map(|id| mineral_ref(id)).collect(),
-                        summary: a.summary.as_deref(),
-                        source: a.source.as_deref(),
-                    }
-                })
-                .collect(),
-        }
-    }
-
-    fn brief_named(&self, i: usize) -> BriefPrint<'a> {
-        let v = &self.views;
-        let site = v.site;
-        let page = &site.pages[i];
-        let refs = |ids: &Option<Vec<String>>, kind| {
-            ids.iter()
-                .flatten()
-                .filter_map(|id| site.find(id, kind))
-                .map(|j| v.page_ref(j))
-                .collect()
-        };
-        BriefPrint {
-            minerals: refs(&page.meta.minerals, Kind::Mineral),
-            companies: refs(&page.meta.companies, Kind::Company),
-            countries: page
-                .meta
-                .countries
-                .iter()
-                .flatten()
-                .map(|c| v.country_ref(c))
-                .collect(),
-        }
     }
 }
 
@@ -1003,124 +837,6 @@ struct CountryPrint<'a> {
     updated: Option<PartialDate>,
     #[serde(flatten)]
     details: CountryDetails<'a>,
-}
-
-#[derive(Serialize)]
-struct MineralPrint<'a> {
-    symbol: Option<&'a str>,
-    aliases: &'a [String],
-    critical: Vec<CriticalPrint<'a>>,
-    production: Vec<TableView<'a>>,
-    reserves: Option<ReservesPrint<'a>>,
-    uses: Vec<UsePrint<'a>>,
-    us_trade: Option<UsTradePrint<'a>>,
-    export_controls: Vec<ControlPrint<'a>>,
-    producers: Vec<ProducerView<'a>>,
-}
-
-#[derive(Serialize)]
-struct CriticalPrint<'a> {
-    list: &'a str,
-    label: String,
-    year: i32,
-}
-
-#[derive(Serialize)]
-struct ReservesPrint<'a> {
-    unit: &'a str,
-    source: Option<&'a str>,
-    world: Option<f64>,
-    rows: Vec<ReserveRowPrint<'a>>,
-}
-
-#[derive(Serialize)]
-struct ReserveRowPrint<'a> {
-    country: CountryRef<'a>,
-    value: f64,
-}
-
-#[derive(Serialize)]
-struct UsePrint<'a> {
-    name: &'a str,
-    share: Option<f64>,
-}
-
-#[derive(Serialize)]
-struct UsTradePrint<'a> {
-    source: Option<&'a str>,
-    net_import_reliance: Option<ReliancePrint>,
-    import_sources: Option<ImportSourcesView<'a>>,
-}
-
-#[derive(Serialize)]
-struct ReliancePrint {
-    year: i32,
-    percent: f64,
-}
-
-#[derive(Serialize)]
-struct ControlPrint<'a> {
-    country: CountryRef<'a>,
-    effective: PartialDate,
-    measure: &'a str,
-    source: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct CompanyPrint<'a> {
-    country: Option<CountryRef<'a>>,
-    headquarters: Option<&'a str>,
-    founded: Option<i32>,
-    listing: Option<ListingPrint<'a>>,
-    website: Option<&'a str>,
-    facilities: Vec<FacilityPrint<'a>>,
-    agreements: Vec<AgreementPrint<'a>>,
-}
-
-#[derive(Serialize)]
-struct ListingPrint<'a> {
-    exchange: &'a str,
-    ticker: &'a str,
-}
-
-#[derive(Serialize)]
-struct FacilityPrint<'a> {
-    name: &'a str,
-    location: Option<&'a str>,
-    country: CountryRef<'a>,
-    products: Vec<ProductPrint<'a>>,
-}
-
-#[derive(Serialize)]
-struct ProductPrint<'a> {
-    mineral: Ref<'a>,
-    capacity: Option<f64>,
-    unit: Option<&'a str>,
-    status: &'static str,
-    source: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct PartyPrint<'a> {
-    title: &'a str,
-    path: Option<String>,
-}
-
-#[derive(Serialize)]
-struct AgreementPrint<'a> {
-    date: PartialDate,
-    party: PartyPrint<'a>,
-    kind: &'a str,
-    minerals: Vec<Ref<'a>>,
-    summary: Option<&'a str>,
-    source: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct BriefPrint<'a> {
-    minerals: Vec<Ref<'a>>,
-    companies: Vec<Ref<'a>>,
-    countries: Vec<CountryRef<'a>>,
 }
 
 #[cfg(test)]
