@@ -657,16 +657,7 @@ impl<'a> Renderer<'a> {
             },
         );
         ctx.insert("dashboard", &self.dashboard());
-        let mut briefs: Vec<usize> = (0..site.pages.len())
-            .filter(|&i| site.pages[i].kind == Kind::Brief)
-            .collect();
-        briefs.sort_by(|&a, &b| {
-            site.pages[b]
-                .meta
-                .date
-                .cmp(&site.pages[a].meta.date)
-                .then(a.cmp(&b))
-        });
+        let mut briefs = site.briefs_newest_first();
         briefs.truncate(5);
         ctx.insert("recent_briefs", &self.views.briefs(&briefs));
         self.templates.render("home.html", &ctx)

@@ -121,6 +121,21 @@ impl Site {
             .filter(|&i| self.pages[i].kind == kind)
     }
 
+    /// The briefs, newest first (by `date`; equal dates in file order).
+    pub fn briefs_newest_first(&self) -> Vec<usize> {
+        let mut briefs: Vec<usize> = (0..self.pages.len())
+            .filter(|&i| self.pages[i].kind == Kind::Brief)
+            .collect();
+        briefs.sort_by(|&a, &b| {
+            self.pages[b]
+                .meta
+                .date
+                .cmp(&self.pages[a].meta.date)
+                .then(a.cmp(&b))
+        });
+        briefs
+    }
+
     /// The newest `as_of` among minerals and companies.
     pub fn latest_as_of(&self) -> Option<crate::model::PartialDate> {
         self.pages.iter().filter_map(|p| p.meta.as_of).max()

@@ -390,8 +390,7 @@ pub fn country_export<'a>(site: &'a Site, views: &Views<'a>, c: &'a Country) -> 
 /// The whole portal.
 pub fn portal<'a>(site: &'a Site, views: &Views<'a>, generated: &str) -> PortalExport<'a> {
     let of_kind = |kind: Kind| (0..site.pages.len()).filter(move |&i| site.pages[i].kind == kind);
-    let mut briefs: Vec<usize> = of_kind(Kind::Brief).collect();
-    briefs.sort_by(|&a, &b| site.pages[b].meta.date.cmp(&site.pages[a].meta.date));
+    let briefs = site.briefs_newest_first();
     PortalExport {
         title: &site.config.title,
         base_url: views.urls.base.clone(),

@@ -3,23 +3,13 @@
 
 use std::fmt::Write;
 
-use crate::model::Kind;
 use crate::render::highlight::escape;
 use crate::render::urls::Urls;
 use crate::resolve::Site;
 
 /// The Atom feed of briefs, newest first, with each brief's summary.
 pub fn atom(site: &Site, urls: &Urls, generated: &str) -> String {
-    let mut briefs: Vec<usize> = (0..site.pages.len())
-        .filter(|&i| site.pages[i].kind == Kind::Brief)
-        .collect();
-    briefs.sort_by(|&a, &b| {
-        site.pages[b]
-            .meta
-            .date
-            .cmp(&site.pages[a].meta.date)
-            .then(a.cmp(&b))
-    });
+    let mut briefs = site.briefs_newest_first();
     briefs.truncate(50);
     let updated = briefs
         .first()
