@@ -1220,3 +1220,51 @@ fn the_command_serves_on_loopback_and_stops_cleanly_on_ctrl_c() {
     }
     assert!(!site.root().join("public").exists());
 }
+
+/// Every content file of the sample portal of this repository, edited twice (its body, then
+/// its title), each edit checked against a full build. Slow (two full builds per file):
+/// `cargo test --test serve -- --ignored`.
+#[test]
+#[ignore]
+fn every_page_of_the_sample_portal_edited_equals_a_full_build() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = Site {
+        dir: tempfile::Builder::new()
+            .prefix("orebrief-serve-sample-")
+            .tempdir()
+            .unwrap(),
+    };
+    std::fs::copy(repo.join("site.yaml"), site.root().join("site.yaml")).unwrap();
+    let mut files = Vec::new();
+    for file in walkdir(&repo.join("content")) {
+        let rel = file
+            .strip_prefix(repo)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        site.write(&rel, &std::fs::read_to_string(&file).unwrap());
+        files.push(rel);
+    }
+    let store = Arc::new(Store::new());
+    let (mut state, _) = Incremental::build(site.options(), store.clone()).unwrap();
+    state.finish().unwrap();
+    let mut s = Session { site, store, state };
+    files.sort();
+    for rel in &files {
+        let text = s.site.read(rel);
+        s.site.write(
+            rel,
+            &format!("{text}\nAn added sentence with a link to [[gallium]].\n"),
+        );
+        s.step(&format!("the body of {rel}"), &[rel]);
+        if let Some(line) = s.site.read(rel).lines().find(|l| l.starts_with("title: ")) {
+            let line = line.to_string();
+            let edited = match line.strip_suffix('"') {
+                Some(open) => format!("{open} (edited)\""),
+                None => format!("{line} (edited)"),
+            };
+            s.site.replace(rel, &line, &edited);
+            s.step(&format!("the title of {rel}"), &[rel]);
+        }
+    }
+}
