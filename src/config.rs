@@ -164,7 +164,9 @@ impl SiteConfig {
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let config: SiteConfig = yaml::parse(text, &shown, 0, FIELDS).map_err(|d| vec![d])?;
         let mut errors = Vec::new();
-        let scheme_ok = ["http://", "https://", "/"].iter().any(|p| config.base_url.starts_with(p));
+        let scheme_ok = ["http://", "https://", "/"]
+            .iter()
+            .any(|p| config.base_url.starts_with(p));
         if !config.base_url.is_empty() && !scheme_ok {
             let (line, col) = yaml::locate(text, &[yaml::Seg::Key("base_url")]).unwrap_or((0, 0));
             errors.push(

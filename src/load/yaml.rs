@@ -197,7 +197,10 @@ fn strip_position(message: &str) -> String {
         let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
         let after_line = &tail[digits..];
         if digits > 0 && after_line.starts_with(" column ") {
-            let col_digits = after_line[" column ".len()..].bytes().take_while(u8::is_ascii_digit).count();
+            let col_digits = after_line[" column ".len()..]
+                .bytes()
+                .take_while(u8::is_ascii_digit)
+                .count();
             out.push_str(&rest[..i]);
             rest = &after_line[" column ".len() + col_digits..];
         } else {

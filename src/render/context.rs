@@ -275,7 +275,11 @@ impl<'a> Views<'a> {
     }
 
     /// [`Views::import_sources`], with `id_prefix` before the chart's element ids.
-    pub fn import_sources_with_ids(&self, i: usize, id_prefix: &str) -> Option<ImportSourcesView<'a>> {
+    pub fn import_sources_with_ids(
+        &self,
+        i: usize,
+        id_prefix: &str,
+    ) -> Option<ImportSourcesView<'a>> {
         let page = &self.site.pages[i];
         let imports = page.meta.us_trade.as_ref()?.import_sources.as_ref()?;
         let mut rows: Vec<ImportRow> = imports
@@ -314,7 +318,12 @@ impl<'a> Views<'a> {
                 super::format::percent(r.share, 1)
             )
         });
-        let chart = charts::share_bars(&format!("{id_prefix}chart-{}-imports", page.id), &title, &desc, &bars);
+        let chart = charts::share_bars(
+            &format!("{id_prefix}chart-{}-imports", page.id),
+            &title,
+            &desc,
+            &bars,
+        );
         Some(ImportSourcesView {
             period: &imports.period.0,
             rows,

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use syntect::html::{line_tokens_to_classed_spans, ClassStyle};
+use syntect::html::{ClassStyle, line_tokens_to_classed_spans};
 use syntect::parsing::{ParseState, ScopeStack, ScopeStackOp, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
@@ -56,7 +56,8 @@ fn highlight(code: &str, token: &str) -> Option<String> {
     let mut open_spans: isize = 0;
     for line in LinesWithEndings::from(code) {
         let ops = tokenize(&mut state, &syntax.name, line, set)?;
-        let (formatted, delta) = line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut stack).ok()?;
+        let (formatted, delta) =
+            line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut stack).ok()?;
         open_spans += delta;
         html.push_str(&formatted);
     }
@@ -81,11 +82,18 @@ const MEMO_SHARD_LIMIT: usize = 8192;
 
 fn memo() -> &'static Memo {
     static MEMO: OnceLock<Memo> = OnceLock::new();
-    MEMO.get_or_init(|| Memo { shards: (0..16).map(|_| Mutex::new(HashMap::new())).collect() })
+    MEMO.get_or_init(|| Memo {
+        shards: (0..16).map(|_| Mutex::new(HashMap::new())).collect(),
+    })
 }
 
 /// Tokenizes `line` from `state`, through the memo.
-fn tokenize(state: &mut ParseState, syntax: &str, line: &str, set: &SyntaxSet) -> Option<Vec<(usize, ScopeStackOp)>> {
+fn tokenize(
+    state: &mut ParseState,
+    syntax: &str,
+    line: &str,
+    set: &SyntaxSet,
+) -> Option<Vec<(usize, ScopeStackOp)>> {
     let key = (format!("{syntax}\u{0}{state:?}"), line.to_string());
     let shard = {
         use std::hash::{Hash, Hasher};
@@ -142,9 +150,12 @@ mod tests {
         // Against syntect's own generator, with no memo involved.
         let set = syntaxes();
         let syntax = set.find_syntax_by_token("yaml").unwrap();
-        let mut generator = syntect::html::ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+        let mut generator =
+            syntect::html::ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
         for line in LinesWithEndings::from(code) {
-            generator.parse_html_for_line_which_includes_newline(line).unwrap();
+            generator
+                .parse_html_for_line_which_includes_newline(line)
+                .unwrap();
         }
         assert!(first.contains(&generator.finalize()));
     }
