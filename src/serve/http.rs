@@ -141,20 +141,26 @@ fn accept(listener: TcpListener, shared: Arc<Shared>) {
                 .unwrap_or_else(|e| e.into_inner())
                 .insert(id, clone);
         }
-        let shared = shared.clone();
+        let worker = shared.clone();
         let spawned = std::thread::Builder::new()
             .name("orebrief-conn".into())
             .spawn(move || {
-                let _ = connection(stream, &shared);
-                shared
+                let _ = connection(stream, &worker);
+                worker
                     .open
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .remove(&id);
-                shared.active.fetch_sub(1, Ordering::SeqCst);
+                worker.active.fetch_sub(1, Ordering::SeqCst);
             });
         if spawned.is_err() {
-            // The thread could not start: the connection was dropped with the closure.
+            // No thread: the connection was dropped with the closure.
+            shared
+                .open
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&id);
+            shared.active.fetch_sub(1, Ordering::SeqCst);
         }
     }
 }
