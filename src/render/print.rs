@@ -12,6 +12,8 @@
 //! page's root). Ids inside a part are prefixed with the part's anchor so that they stay
 //! unique in the document, and links to a page that is part of the document jump to it.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use tera::{Context, Value};
 
@@ -334,6 +336,10 @@ impl<'a> Renderer<'a> {
             .flat_map(|c| c.parts.iter())
             .map(|p| (self.web_path(p.subject), p.anchor.as_str()))
             .collect();
+        let anchors: HashMap<&str, &str> = targets
+            .iter()
+            .map(|(path, anchor)| (path.as_str(), *anchor))
+            .collect();
         let mut toc = Vec::new();
         let mut views = Vec::with_capacity(chapters.len());
         let mut part_html: Vec<String> = Vec::new();
@@ -349,7 +355,7 @@ impl<'a> Renderer<'a> {
                     .map(|planned| {
                         let html = self.part(path, &root, planned, bodies)?;
                         let html = prefix_ids(&html, &format!("{}-", planned.anchor));
-                        Ok(link_parts(&html, &root, &targets))
+                        Ok(link_parts(&html, &root, &anchors))
                     })
                     .collect()
             };
@@ -766,13 +772,10 @@ pub fn prefix_ids(html: &str, prefix: &str) -> String {
 
 /// Turns links to the pages of a document into jumps inside it: `href="{root}{path}"` to
 /// `href="#{anchor}"`, and `href="{root}{path}#x"` to `href="#{anchor}-x"`.
-fn link_parts(html: &str, root: &str, targets: &[(String, &str)]) -> String {
-    // One pass over the links, not one search per target: the whole-portal document has as
-    // many targets as pages, and searching it once per page would be quadratic.
-    let anchors: std::collections::HashMap<&str, &str> = targets
-        .iter()
-        .map(|(path, anchor)| (path.as_str(), *anchor))
-        .collect();
+/// `anchors` maps a page's path to its anchor; it is built once per document.
+fn link_parts(html: &str, root: &str, anchors: &HashMap<&str, &str>) -> String {
+    // One pass over the links, with one lookup each: the whole-portal document has as many
+    // parts as pages, so neither a search per target nor a map per part may be made.
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     const HREF: &str = "href=\"";
@@ -865,11 +868,8 @@ mod tests {
     #[test]
     fn links_to_parts_become_jumps() {
         let html = r##"<a href="../../minerals/ga/index.html">Ga</a> <a href="../../minerals/ga/index.html#source-x">s</a> <a href="../../minerals/gab/index.html">no</a>"##;
-        let out = link_parts(
-            html,
-            "../../",
-            &[("minerals/ga/index.html".to_string(), "mineral-ga")],
-        );
+        let anchors: HashMap<&str, &str> = [("minerals/ga/index.html", "mineral-ga")].into();
+        let out = link_parts(html, "../../", &anchors);
         assert_eq!(
             out,
             r##"<a href="#mineral-ga">Ga</a> <a href="#mineral-ga-source-x">s</a> <a href="../../minerals/gab/index.html">no</a>"##
