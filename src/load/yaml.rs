@@ -29,13 +29,38 @@ pub fn parse<T: DeserializeOwned>(
     line_offset: usize,
     fields: &[&str],
 ) -> Result<T, Diagnostic> {
-    check_depth(text, file, line_offset)?;
+    if may_nest_deeper_than(text, MAX_DEPTH) {
+        check_depth(text, file, line_offset)?;
+    }
     serde_yaml::from_str(text).map_err(|e| to_diagnostic(&e, text, file, line_offset, fields))
 }
 
 /// How deeply YAML may nest mappings and sequences. Real front matter nests four or five
 /// levels; the limit keeps the YAML parser (whose cost grows with depth) fast on any input.
 pub const MAX_DEPTH: usize = 64;
+
+/// A cheap upper bound on nesting, so that ordinary front matter skips [`check_depth`] (a
+/// second full parse): a line cannot open more levels than its indentation plus its
+/// indicator characters, and flow brackets carry over from line to line.
+fn may_nest_deeper_than(text: &str, limit: usize) -> bool {
+    let mut flow = 0usize;
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        let mut indicators = 0usize;
+        for b in line.bytes() {
+            match b {
+                b'[' | b'{' => flow += 1,
+                b']' | b'}' => flow = flow.saturating_sub(1),
+                b'-' | b':' | b'?' => indicators += 1,
+                _ => continue,
+            }
+            if indent + indicators + flow > limit {
+                return true;
+            }
+        }
+    }
+    false
+}
 
 /// Rejects YAML nested deeper than [`MAX_DEPTH`], pointing at the first node too deep. Reading
 /// stops there, so the check costs little however deep the input goes; syntax errors are left
@@ -369,6 +394,18 @@ mod tests {
             Some((7, 7))
         );
         assert_eq!(locate(DOC, &[Seg::Key("missing")]), None);
+    }
+
+    #[test]
+    fn the_depth_bound_never_misses_deep_nesting() {
+        let block: String = (0..70).map(|d| format!("{}a:\n", " ".repeat(d))).collect();
+        let flow = format!("a: {}", "[".repeat(70));
+        let compact = format!("a: {}", "- ".repeat(70));
+        for deep in [block, flow, compact] {
+            assert!(may_nest_deeper_than(&deep, MAX_DEPTH));
+            assert!(parse::<serde_yaml::Value>(&deep, Path::new("f.md"), 1, &[]).is_err());
+        }
+        assert!(!may_nest_deeper_than(DOC, MAX_DEPTH));
     }
 
     #[test]
