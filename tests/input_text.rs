@@ -318,6 +318,11 @@ fn yaml_nested_10000_deep_is_a_clear_error() {
             3,
         ),
         (
+            "flow sequences with quoted closers",
+            format!("extra: {}1{}", "[\"]\", ".repeat(n), "]".repeat(n)),
+            3,
+        ),
+        (
             "block sequences",
             format!("extra:\n  {}x", "- ".repeat(n)),
             4,

@@ -41,7 +41,9 @@ pub const MAX_DEPTH: usize = 64;
 
 /// A cheap upper bound on nesting, so that ordinary front matter skips [`check_depth`] (a
 /// second full parse): a line cannot open more levels than its indentation plus its
-/// indicator characters, and flow brackets carry over from line to line.
+/// indicator characters, and flow brackets carry over from line to line. Closing brackets
+/// are not subtracted: one inside a quoted string (`["]", ["]", ...`) would lower the bound
+/// below the real depth, and such input, 10,000 levels deep, took seconds to reject.
 fn may_nest_deeper_than(text: &str, limit: usize) -> bool {
     let mut flow = 0usize;
     for line in text.lines() {
@@ -50,7 +52,6 @@ fn may_nest_deeper_than(text: &str, limit: usize) -> bool {
         for b in line.bytes() {
             match b {
                 b'[' | b'{' => flow += 1,
-                b']' | b'}' => flow = flow.saturating_sub(1),
                 b'-' | b':' | b'?' => indicators += 1,
                 _ => continue,
             }
@@ -406,6 +407,11 @@ mod tests {
             assert!(parse::<serde_yaml::Value>(&deep, Path::new("f.md"), 1, &[]).is_err());
         }
         assert!(!may_nest_deeper_than(DOC, MAX_DEPTH));
+        // Brackets inside quoted strings must not lower the bound.
+        let quoted = format!("a: {}1{}", "[\"]\", ".repeat(100), "]".repeat(100));
+        assert!(may_nest_deeper_than(&quoted, MAX_DEPTH));
+        let err = parse::<serde_yaml::Value>(&quoted, Path::new("f.md"), 1, &[]).unwrap_err();
+        assert_eq!(err.message, "the YAML nests more than 64 levels deep");
     }
 
     #[test]
