@@ -215,11 +215,11 @@ mod highlight_code {
         let (_, text) = small().first("minerals");
         let code = yaml_block(text);
         highlight::code_block(&code, "yaml");
-        let mut run = 0u64;
+        let run = std::sync::atomic::AtomicU64::new(0);
         bencher
             .with_inputs(|| {
-                run += 1;
-                code.lines().map(|l| format!("{l} # {run}\n")).collect::<String>()
+                let n = run.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                code.lines().map(|l| format!("{l} # {n}\n")).collect::<String>()
             })
             .bench_refs(|code| highlight::code_block(code, "yaml"));
     }

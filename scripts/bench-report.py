@@ -62,8 +62,8 @@ def main():
     out.append("Full build into an empty output folder; median of the runs (each figure is the "
                "median of its own column). Load is the 1-minute load average at the start of each run.")
     out.append("")
-    out.append("| Pages (N) | Tool | Wall (s) | CPU user+sys (s) | Peak RSS (MiB) | Wall of each run (s) | Load at start | Output: HTML / all files |")
-    out.append("|---|---|---:|---:|---:|---|---|---|")
+    out.append("| Content files (N) | Tool | Wall (s) | CPU user+sys (s) | Peak RSS (MiB) | Wall of each run (s) | CPU of each run (s) | Load at start | Output: HTML / all files |")
+    out.append("|---|---|---:|---:|---:|---|---|---|---|")
     per_page = {}
     for (n, tool) in sorted(rows, key=lambda k: (k[0], k[1] != "orebrief")):
         r = rows[(n, tool)]
@@ -72,18 +72,22 @@ def main():
         rss = statistics.median(x[2] for x in r) / 1024
         per_page.setdefault(tool, []).append((6 * n, wall, cpu, rss))
         runs = ", ".join(f"{x[0]:.2f}" for x in r)
+        cpus = ", ".join(f"{x[1]:.2f}" for x in r)
         loads = ", ".join(f"{x[3]:.2f}" for x in r)
         f = files.get((n, tool))
         fcell = f"{f[0]:,} / {f[1]:,}" if f else ""
-        out.append(f"| {6 * n:,} ({n}) | {tool} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {runs} | {loads} | {fcell} |")
+        out.append(f"| {6 * n + 4:,} (N={n}) | {tool} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {runs} | {cpus} | {loads} | {fcell} |")
     out.append("")
     if per_page:
-        out.append("Growth (per 1,000 pages, medians):")
+        sizes = sorted({p for series in per_page.values() for p, *_ in series})
+        out.append("Growth: median wall and CPU seconds per 1,000 content pages:")
         out.append("")
-        out.append("| Tool | " + " | ".join(f"{p:,} pages" for p, *_ in per_page.get("orebrief", [])) + " |")
-        out.append("|---|" + "---:|" * len(per_page.get("orebrief", [])))
+        out.append("| Tool | " + " | ".join(f"{p:,} pages" for p in sizes) + " |")
+        out.append("|---|" + "---:|" * len(sizes))
         for tool, series in per_page.items():
-            cells = [f"{w / p * 1000:.3f} s wall, {c / p * 1000:.3f} s CPU" for p, w, c, _ in series]
+            by = {p: (w, c) for p, w, c, _ in series}
+            cells = [f"{by[p][0] / p * 1000:.2f} s wall, {by[p][1] / p * 1000:.2f} s CPU" if p in by else "not run"
+                     for p in sizes]
             out.append(f"| {tool} | " + " | ".join(cells) + " |")
         out.append("")
     if tiny:

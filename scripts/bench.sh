@@ -222,10 +222,14 @@ rm -rf "$BENCH_DIR/out-tiny"
 
 # --- report --------------------------------------------------------------------------------
 MACHINE="$(nproc) cores, $(lscpu | grep 'Model name' | sed 's/.*: *//'), $(free -h | awk '/^Mem:/ { print $2 " RAM" }')"
-CMD="scripts/bench.sh$( [ -n "$REF" ] && echo " --ref $REF")$( [ "$RUNS" != 3 ] && echo " --runs $RUNS") ${SIZES[*]}"
+CMD="scripts/bench.sh"
+[ -z "$REF" ] || CMD="$CMD --ref $REF"
+[ "$RUNS" = 3 ] || CMD="$CMD --runs $RUNS"
+[ $HUGO = 1 ] || CMD="$CMD --no-hugo"
+[ "$HUGO_MAX" = 2000 ] || CMD="$CMD --hugo-max $HUGO_MAX"
+CMD="$CMD ${SIZES[*]}"
 python3 "$ROOT/scripts/bench-report.py" \
   --results "$RESULTS" --files "$BENCH_DIR/files.tsv" --tiny "$TINY_JSON" \
   --commit "$COMMIT" --machine "$MACHINE" --hugo "$HUGO_VERSION" --command "$CMD" \
   --label "$LABEL" --uptime "$(uptime)" \
   $( [ $DOCS = 1 ] && echo --docs "$ROOT/docs/benchmarks.md" )
-rm -f "$BENCH_DIR/files.tsv"
