@@ -151,7 +151,9 @@ mod markdown_body {
         let i = site
             .pages
             .iter()
-            .position(|p| p.section == section && !p.body.is_empty() && p.id != format!("_index/{section}"))
+            .position(|p| {
+                p.section == section && !p.body.is_empty() && p.id != format!("_index/{section}")
+            })
             .expect("a page");
         let body = site.pages[i].body.as_str();
         bencher
@@ -164,7 +166,11 @@ mod markdown_body {
     fn mineral_without_code_block(bencher: divan::Bencher) {
         let (site, urls) = setup();
         let linker = Linker::new(site, urls);
-        let page = site.pages.iter().find(|p| p.section == "minerals" && p.kind == orebrief::model::Kind::Mineral).expect("a mineral");
+        let page = site
+            .pages
+            .iter()
+            .find(|p| p.section == "minerals" && p.kind == orebrief::model::Kind::Mineral)
+            .expect("a mineral");
         let body = strip_fences(&page.body);
         bencher.bench(|| markdown::render(divan::black_box(&body), &linker, false));
     }
@@ -219,7 +225,9 @@ mod highlight_code {
         bencher
             .with_inputs(|| {
                 let n = run.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                code.lines().map(|l| format!("{l} # {n}\n")).collect::<String>()
+                code.lines()
+                    .map(|l| format!("{l} # {n}\n"))
+                    .collect::<String>()
             })
             .bench_refs(|code| highlight::code_block(code, "yaml"));
     }
