@@ -124,6 +124,7 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
         templates,
         options.drafts,
         today,
+        false,
         &mut problems,
     )
     else {
@@ -205,13 +206,16 @@ pub struct Prepared {
 }
 
 /// Resolves the site and renders every body, then records what the bodies link to. Warnings
-/// and errors are added to `problems`; `None` when there is any error.
+/// and errors are added to `problems`; `None` when there is any error. The pages' Markdown
+/// is dropped once rendered; their front matter's text too, unless `keep_sources` (`serve`
+/// compares it between rebuilds).
 pub fn prepare(
     config: SiteConfig,
     loaded: load::Loaded,
     templates: Result<Templates, Vec<Diagnostic>>,
     drafts: bool,
     today: jiff::civil::Date,
+    keep_sources: bool,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Prepared> {
     problems.extend(loaded.diagnostics);
@@ -242,13 +246,25 @@ pub fn prepare(
         relative: site.config.relative_urls,
     };
 
-    // Markdown bodies (and the links they make), in parallel.
+    // Markdown bodies (and the links they make), in parallel; each text is dropped once
+    // rendered, and the front matter's text once resolved, unless `serve` keeps them.
+    if !keep_sources {
+        for page in &mut site.pages {
+            page.yaml = String::new();
+        }
+    }
+    let texts: Vec<String> = site
+        .pages
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.body))
+        .collect();
     let bodies: Vec<Result<RenderedBody, Vec<Diagnostic>>> = {
         let renderer = renderer(&site, &urls, &templates);
         let linker = Linker::new(&site, &urls);
-        (0..site.pages.len())
+        texts
             .into_par_iter()
-            .map(|i| renderer.body(i, &linker))
+            .enumerate()
+            .map(|(i, text)| renderer.body(i, &text, &linker))
             .collect()
     };
     let mut rendered = Vec::with_capacity(bodies.len());
@@ -264,10 +280,12 @@ pub fn prepare(
     if problems.iter().any(Diagnostic::is_error) {
         return None;
     }
-    let country_backlinks = link_bodies(&mut site, &rendered);
-    for page in &mut site.pages {
-        page.body = String::new();
+    if std::env::var_os("OREBRIEF_SIZES").is_some() {
+        let html: usize = rendered.iter().map(|b| b.html.packed_len()).sum();
+        let yaml: usize = site.pages.iter().map(|p| p.yaml.len()).sum();
+        eprintln!("sizes: packed html {html} yaml {yaml}");
     }
+    let country_backlinks = link_bodies(&mut site, &rendered);
     Some(Prepared {
         site,
         templates,
@@ -300,11 +318,31 @@ fn lap(stage: &str, since: &mut Instant) {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     if *ON.get_or_init(|| std::env::var_os("OREBRIEF_TIMINGS").is_some()) {
         eprintln!(
-            "timing: {stage:<22} {:>8.1} ms",
-            since.elapsed().as_secs_f64() * 1000.0
+            "timing: {stage:<22} {:>8.1} ms  {}",
+            since.elapsed().as_secs_f64() * 1000.0,
+            memory_status()
         );
     }
     *since = Instant::now();
+}
+
+/// The process's resident and peak resident memory (Linux; empty elsewhere).
+fn memory_status() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status.lines().find_map(|l| l.strip_prefix(name)).map(|v| {
+            v.trim()
+                .trim_end_matches(" kB")
+                .trim()
+                .parse::<u64>()
+                .unwrap_or(0)
+                / 1024
+        })
+    };
+    match (field("VmRSS:"), field("VmHWM:")) {
+        (Some(rss), Some(peak)) => format!("rss {rss:>5} MiB, peak {peak:>5} MiB"),
+        _ => String::new(),
+    }
 }
 
 fn fail(mut problems: Vec<Diagnostic>) -> Error {
@@ -549,8 +587,8 @@ pub fn write_site(
     }
     lap("sections, home, 404", &mut clock);
     let extra_pages = if only.is_none_or(|o| o.search_and_print) {
-        let put_pieces = |rel: &str, pieces: &[&str]| {
-            if let Err(e) = sink.write_pieces(rel, pieces) {
+        let write_stream = |rel: &str, fill: &mut Fill<'_>| {
+            if let Err(e) = sink.write_with(rel, fill) {
                 io_error.lock().expect("io error").get_or_insert(e);
             }
         };
@@ -562,8 +600,7 @@ pub fn write_site(
             &renderer,
             bodies,
             &page_html,
-            &put,
-            &put_pieces,
+            &write_stream,
             &script,
         )
     } else {
@@ -575,14 +612,12 @@ pub fn write_site(
     let generated = today.to_string();
     let site_files = only.is_none_or(|o| o.site_files);
     if site_files {
-        match serde_json::to_vec(&data::portal(site, views, &generated)) {
-            Ok(json) => put("data/portal.json", &json),
-            Err(e) => errors.push(Diagnostic::error(
-                "data/portal.json",
-                0,
-                0,
-                format!("cannot export: {e}"),
-            )),
+        let portal = data::portal(site, views, &generated);
+        let written = sink.write_with("data/portal.json", |out| {
+            serde_json::to_writer(out, &portal).map_err(std::io::Error::other)
+        });
+        if let Err(e) = written {
+            io_error.lock().expect("io error").get_or_insert(e);
         }
         put("atom.xml", feeds::atom(site, urls, &generated).as_bytes());
         let mut paths: Vec<(String, Option<String>)> = vec![(String::new(), None)];
@@ -641,6 +676,11 @@ pub fn write_site(
     Ok(pages)
 }
 
+/// Fills a streamed output file.
+type Fill<'a> = dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()> + 'a;
+/// Writes a streamed output file at a path inside the output.
+type WriteStream<'w> = dyn for<'a> Fn(&str, &mut Fill<'a>) + Sync + 'w;
+
 /// Writes the search index and page, the printable briefs and the portal as one document;
 /// returns how many pages it wrote.
 #[allow(clippy::too_many_arguments)]
@@ -651,28 +691,18 @@ fn search_and_print(
     renderer: &Renderer<'_>,
     bodies: &[RenderedBody],
     page_html: &(dyn Fn(Result<String, Diagnostic>, &str) + Sync),
-    put: &(dyn Fn(&str, &[u8]) + Sync),
-    put_pieces: &(dyn Fn(&str, &[&str]) + Sync),
+    write_stream: &WriteStream<'_>,
     inject: &(dyn Fn(&str) -> String + Sync),
 ) -> usize {
     use crate::render::print;
-    let index = write::search::entries(site, urls, bodies);
-    match write::search::script(&index) {
-        Ok(js) => put(write::search::INDEX_FILE, js.as_bytes()),
-        Err(e) => page_html(
-            Err(Diagnostic::error(
-                write::search::INDEX_FILE,
-                0,
-                0,
-                format!("cannot write the search index: {e}"),
-            )),
-            "",
-        ),
-    }
+    let items = write::search::items(site);
+    write_stream(write::search::INDEX_FILE, &mut |out| {
+        write::search::write_script(site, urls, &items, bodies, out)
+    });
     let mut pages = 0;
     if templates.has("search.html") {
         page_html(
-            write::search::page(renderer, &index),
+            write::search::page(renderer, &items),
             &write::index_file(write::search::PAGE_PATH),
         );
         pages += 1;
@@ -685,11 +715,11 @@ fn search_and_print(
             page_html(
                 renderer
                     .brief_print(i, bodies)
-                    .map(print::PrintDocument::into_string),
+                    .and_then(|doc| renderer.print_to_string(&doc, bodies)),
                 &write::index_file(&print::brief_print_path(&site.pages[i].path)),
             );
         });
-        // The whole portal: streamed to its file part by part.
+        // The whole portal: streamed to its file as its parts are rendered.
         match renderer.portal_print(bodies) {
             Ok(mut doc) => {
                 if let Some(at) = doc.shell.rfind("</body>") {
@@ -697,7 +727,22 @@ fn search_and_print(
                     let script = inject("");
                     doc.shell.insert_str(at, &script);
                 }
-                put_pieces(&write::index_file(print::PORTAL_PATH), &doc.pieces());
+                write_stream(&write::index_file(print::PORTAL_PATH), &mut |out| {
+                    let mut failed = None;
+                    let rendered = renderer.write_print(&doc, bodies, |piece| {
+                        match out.write_all(piece.as_bytes()) {
+                            Ok(()) => true,
+                            Err(e) => {
+                                failed = Some(e);
+                                false
+                            }
+                        }
+                    });
+                    if let Err(d) = rendered {
+                        page_html(Err(d), "");
+                    }
+                    failed.map_or(Ok(()), Err)
+                });
             }
             Err(d) => page_html(Err(d), ""),
         }

@@ -5,6 +5,7 @@ pub mod context;
 pub mod format;
 pub mod highlight;
 pub mod markdown;
+pub mod packed;
 pub mod pages;
 pub mod print;
 pub mod shortcodes;

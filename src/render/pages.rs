@@ -7,6 +7,7 @@ use super::context::{
     BriefRef, CountryRef, ImportSourcesView, PageView, ProducerView, Ref, TableView, Views,
 };
 use super::markdown::{self, Body, Linker};
+use super::packed::PackedHtml;
 use super::shortcodes::{self, ArgValue, Call};
 use super::templates::Templates;
 use super::urls::ROOT_MARK;
@@ -18,8 +19,8 @@ use crate::resolve::{Country, Section, Site};
 /// relative builds) and what it links to.
 #[derive(Debug, Default)]
 pub struct RenderedBody {
-    /// The HTML.
-    pub html: String,
+    /// The HTML (links to the site's root written as [`ROOT_MARK`] in relative builds).
+    pub html: PackedHtml,
     /// Headings.
     pub toc: Vec<markdown::TocEntry>,
     /// Pages it links to.
@@ -59,10 +60,15 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders the body of page `i`: Markdown, links and shortcodes.
-    pub fn body(&self, i: usize, linker: &Linker<'_>) -> Result<RenderedBody, Vec<Diagnostic>> {
+    pub fn body(
+        &self,
+        i: usize,
+        text: &str,
+        linker: &Linker<'_>,
+    ) -> Result<RenderedBody, Vec<Diagnostic>> {
         let page = &self.site().pages[i];
         let keep_internal = self.site().profile == crate::config::Profile::Internal;
-        let body: Body = markdown::render(&page.body, linker, keep_internal);
+        let body: Body = markdown::render(text, linker, keep_internal);
         // Past MAX_BODY_ERRORS problems, one more error gives the count: a body full of broken
         // links must not cost a scan of the whole body for each of them.
         let mut unlisted = body.errors.len().saturating_sub(MAX_BODY_ERRORS);
@@ -71,7 +77,7 @@ impl<'a> Renderer<'a> {
             .iter()
             .take(MAX_BODY_ERRORS)
             .map(|e| {
-                let d = body_diagnostic(page, e.offset, e.message.clone());
+                let d = body_diagnostic(page, text, e.offset, e.message.clone());
                 match &e.hint {
                     Some(h) => d.with_hint(h.clone()),
                     None => d,
@@ -86,7 +92,7 @@ impl<'a> Renderer<'a> {
                 Ok(_) => {}
                 Err(_) if errors.len() >= MAX_BODY_ERRORS => unlisted += 1,
                 Err((message, hint)) => {
-                    errors.push(body_diagnostic(page, call.offset, message).with_hint(hint))
+                    errors.push(body_diagnostic(page, text, call.offset, message).with_hint(hint))
                 }
             }
         }
@@ -119,7 +125,7 @@ impl<'a> Renderer<'a> {
             html = html.replace(ROOT_MARK, &self.views.urls.base);
         }
         Ok(RenderedBody {
-            html,
+            html: PackedHtml::pack(&html),
             toc: body.toc,
             links: body.links,
             countries: body.countries,
@@ -319,7 +325,7 @@ impl<'a> Renderer<'a> {
         let page = &self.site().pages[i];
         let mut ctx = self.base_context(&page.path);
         let root = self.views.urls.root(&page.path);
-        let content = Value::safe_string(&body.html.replace(ROOT_MARK, &root));
+        let content = Value::safe_string(&body.html.rooted(&root));
         let common = self.views.common(i, content, &body.toc);
         let template = match page.kind {
             Kind::Mineral => {
@@ -552,7 +558,7 @@ impl<'a> Renderer<'a> {
                     .title
                     .clone()
                     .unwrap_or_else(|| title_case(&section.name)),
-                bodies[i].html.replace(ROOT_MARK, &root),
+                bodies[i].html.rooted(&root),
             ),
             None => (title_case(&section.name), String::new()),
         };
@@ -591,7 +597,7 @@ impl<'a> Renderer<'a> {
         let root = self.views.urls.root(&path);
         let (content, toc, summary, note_internal) = match country.note {
             Some(i) => (
-                bodies[i].html.replace(ROOT_MARK, &root),
+                bodies[i].html.rooted(&root),
                 bodies[i].toc.as_slice(),
                 self.site().pages[i].meta.summary.as_deref(),
                 self.site().pages[i].is_internal(),
@@ -638,7 +644,7 @@ impl<'a> Renderer<'a> {
                     .summary
                     .as_deref()
                     .or(site.config.description.as_deref()),
-                bodies[i].html.replace(ROOT_MARK, &root),
+                bodies[i].html.rooted(&root),
             ),
             None => (
                 site.config.title.as_str(),
@@ -776,8 +782,8 @@ fn fill_placeholders(html: &str, outputs: &mut [Option<String>]) -> String {
 pub const MAX_BODY_ERRORS: usize = 100;
 
 /// Maps a body offset to a diagnostic at the file's line and column.
-fn body_diagnostic(page: &Page, offset: usize, message: String) -> Diagnostic {
-    let (line, column) = diagnostics::line_col(&page.body, offset);
+fn body_diagnostic(page: &Page, text: &str, offset: usize, message: String) -> Diagnostic {
+    let (line, column) = diagnostics::line_col(text, offset);
     Diagnostic::error(&page.file, line + page.body_line - 1, column, message)
 }
 

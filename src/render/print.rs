@@ -8,9 +8,10 @@
 //!
 //! Each part is rendered through `partials/print_<kind>.html` with the same values its own
 //! page gets (and the same partials: supply tables, producers, import sources, charts), from
-//! the already rendered bodies ([`RenderedBody::html`], whose [`ROOT_MARK`] becomes the print
-//! page's root). Ids inside a part are prefixed with the part's anchor so that they stay
-//! unique in the document, and links to a page that is part of the document jump to it.
+//! the already rendered bodies ([`RenderedBody::html`], whose
+//! [`ROOT_MARK`](super::urls::ROOT_MARK) becomes the print page's root). Ids inside a part
+//! are prefixed with the part's anchor so that they stay unique in the document, and links
+//! to a page that is part of the document jump to it.
 
 use std::collections::HashMap;
 
@@ -20,7 +21,6 @@ use tera::{Context, Value};
 use super::context::{CountryDetails, PageView};
 use super::markdown::TocEntry;
 use super::pages::{RenderedBody, Renderer};
-use super::urls::ROOT_MARK;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Kind, PartialDate};
 use crate::resolve::Country;
@@ -33,14 +33,21 @@ pub fn brief_print_path(path: &str) -> String {
     format!("{path}print/")
 }
 
-/// A rendered print document: the template's output with a marker where each part goes,
-/// and the parts. Kept apart so that the whole-portal document (every page of the site) can
-/// be streamed to its file instead of being copied through the template engine.
-pub struct PrintDocument {
+/// A print document ready to be written: the template's output with a marker where each
+/// part goes, and the parts, planned but not yet rendered. The parts are rendered as the
+/// document is written ([`Renderer::write_print`]), a few at a time, so that the whole-portal
+/// document (every page of the site) is streamed to its file and never held in memory.
+pub struct PrintDocument<'s> {
     /// `print.html`'s output; part `n` stands as [`part_marker`]`(n)`.
     pub shell: String,
-    /// The parts' HTML, in order.
-    pub parts: Vec<String>,
+    /// The document's site path.
+    path: String,
+    /// The relative root of the document's links.
+    root: String,
+    /// Web path of each page that is part of the document -> its anchor.
+    anchors: HashMap<String, String>,
+    /// The parts, in document order.
+    parts: Vec<Planned<'s>>,
 }
 
 /// The marker of part `n` in [`PrintDocument::shell`].
@@ -48,32 +55,8 @@ pub fn part_marker(n: usize) -> String {
     format!("<!--orebrief-print-part-{n}-->")
 }
 
-impl PrintDocument {
-    /// The pieces of the document in order: shell text and parts, alternately.
-    pub fn pieces(&self) -> Vec<&str> {
-        let mut pieces = Vec::with_capacity(self.parts.len() * 2 + 1);
-        let mut rest = self.shell.as_str();
-        for (n, part) in self.parts.iter().enumerate() {
-            let marker = part_marker(n);
-            match rest.find(&marker) {
-                Some(at) => {
-                    pieces.push(&rest[..at]);
-                    pieces.push(part.as_str());
-                    rest = &rest[at + marker.len()..];
-                }
-                // A theme that does not show a part leaves it out.
-                None => continue,
-            }
-        }
-        pieces.push(rest);
-        pieces
-    }
-
-    /// The whole document as one string.
-    pub fn into_string(self) -> String {
-        self.pieces().concat()
-    }
-}
+/// How many parts are rendered (in parallel) before they are written out.
+const PARTS_AT_ONCE: usize = 64;
 
 /// What a part of a document shows.
 #[derive(Clone, Copy)]
@@ -165,7 +148,7 @@ impl<'a> Renderer<'a> {
         &self,
         i: usize,
         bodies: &[RenderedBody],
-    ) -> Result<PrintDocument, Diagnostic> {
+    ) -> Result<PrintDocument<'a>, Diagnostic> {
         let site = self.views.site;
         let page = &site.pages[i];
         let path = brief_print_path(&page.path);
@@ -226,7 +209,7 @@ impl<'a> Renderer<'a> {
 
     /// Renders the whole portal as one document: home, minerals, companies, countries,
     /// briefs and other pages.
-    pub fn portal_print(&self, bodies: &[RenderedBody]) -> Result<PrintDocument, Diagnostic> {
+    pub fn portal_print(&self, bodies: &[RenderedBody]) -> Result<PrintDocument<'a>, Diagnostic> {
         let site = self.views.site;
         let mut chapters = vec![Chapter {
             anchor: None,
@@ -315,7 +298,7 @@ impl<'a> Renderer<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn document(
+    fn document<'s>(
         &self,
         path: &str,
         kind: &'static str,
@@ -324,9 +307,9 @@ impl<'a> Renderer<'a> {
         summary: Option<&str>,
         date: Option<PartialDate>,
         web_path: String,
-        chapters: Vec<Chapter<'_>>,
+        chapters: Vec<Chapter<'s>>,
         bodies: &[RenderedBody],
-    ) -> Result<PrintDocument, Diagnostic> {
+    ) -> Result<PrintDocument<'s>, Diagnostic> {
         let site = self.views.site;
         let urls = self.views.urls;
         let root = urls.root(path);
@@ -336,32 +319,18 @@ impl<'a> Renderer<'a> {
             .flat_map(|c| c.parts.iter())
             .map(|p| (self.web_path(p.subject), p.anchor.as_str()))
             .collect();
-        let anchors: HashMap<&str, &str> = targets
-            .iter()
-            .map(|(path, anchor)| (path.as_str(), *anchor))
+        let anchors: HashMap<String, String> = targets
+            .into_iter()
+            .map(|(path, anchor)| (path, anchor.to_string()))
             .collect();
         let mut toc = Vec::new();
         let mut views = Vec::with_capacity(chapters.len());
-        let mut part_html: Vec<String> = Vec::new();
-        for chapter in &chapters {
+        let mut planned_parts: Vec<Planned<'s>> = Vec::new();
+        for chapter in chapters {
             let mut parts = Vec::with_capacity(chapter.parts.len());
             let mut items = Vec::new();
-            // The parts are independent: render them in parallel, keep their order.
-            let htmls: Vec<Result<String, Diagnostic>> = {
-                use rayon::prelude::*;
-                chapter
-                    .parts
-                    .par_iter()
-                    .map(|planned| {
-                        let html = self.part(path, &root, planned, bodies)?;
-                        let html = prefix_ids(&html, &format!("{}-", planned.anchor));
-                        Ok(link_parts(&html, &root, &anchors))
-                    })
-                    .collect()
-            };
-            for (planned, html) in chapter.parts.iter().zip(htmls) {
-                let html = html?;
-                let (label, kind) = self.toc_label(planned);
+            for planned in chapter.parts {
+                let (label, kind) = self.toc_label(&planned);
                 let children = if planned.headless {
                     self.part_toc(planned.subject, bodies)
                         .iter()
@@ -391,9 +360,9 @@ impl<'a> Renderer<'a> {
                     } else {
                         format!("{}-title", planned.anchor)
                     },
-                    html: Value::safe_string(&part_marker(part_html.len())),
+                    html: Value::safe_string(&part_marker(planned_parts.len())),
                 });
-                part_html.push(html);
+                planned_parts.push(planned);
             }
             match (&chapter.anchor, &chapter.title) {
                 (Some(anchor), Some(title)) => toc.push(TocItem {
@@ -448,8 +417,71 @@ impl<'a> Renderer<'a> {
         let shell = self.templates.render("print.html", &ctx)?;
         Ok(PrintDocument {
             shell,
-            parts: part_html,
+            path: path.to_string(),
+            root,
+            anchors,
+            parts: planned_parts,
         })
+    }
+
+    /// Writes `doc` through `emit`, piece by piece: the shell's text and the parts, each
+    /// rendered when its turn comes ([`PARTS_AT_ONCE`] at a time, in parallel). Stops at the
+    /// first part that fails to render, or when `emit` returns false.
+    pub fn write_print(
+        &self,
+        doc: &PrintDocument<'_>,
+        bodies: &[RenderedBody],
+        mut emit: impl FnMut(&str) -> bool,
+    ) -> Result<(), Diagnostic> {
+        use rayon::prelude::*;
+        let mut rest = doc.shell.as_str();
+        for (c, chunk) in doc.parts.chunks(PARTS_AT_ONCE).enumerate() {
+            let htmls: Vec<Result<String, Diagnostic>> = chunk
+                .par_iter()
+                .map(|planned| self.print_part(doc, planned, bodies))
+                .collect();
+            for (k, html) in htmls.into_iter().enumerate() {
+                let html = html?;
+                let marker = part_marker(c * PARTS_AT_ONCE + k);
+                // A theme that does not show a part leaves it out.
+                let Some(at) = rest.find(&marker) else {
+                    continue;
+                };
+                if !emit(&rest[..at]) || !emit(&html) {
+                    return Ok(());
+                }
+                rest = &rest[at + marker.len()..];
+            }
+        }
+        emit(rest);
+        Ok(())
+    }
+
+    /// The whole of `doc` as one string (a brief and its annexes).
+    pub fn print_to_string(
+        &self,
+        doc: &PrintDocument<'_>,
+        bodies: &[RenderedBody],
+    ) -> Result<String, Diagnostic> {
+        let mut out = String::with_capacity(doc.shell.len() + doc.parts.len() * 40_000);
+        self.write_print(doc, bodies, |piece| {
+            out.push_str(piece);
+            true
+        })?;
+        Ok(out)
+    }
+
+    /// Renders one part, its ids prefixed with its anchor and its links to other parts of
+    /// the document turned into jumps.
+    fn print_part(
+        &self,
+        doc: &PrintDocument<'_>,
+        planned: &Planned<'_>,
+        bodies: &[RenderedBody],
+    ) -> Result<String, Diagnostic> {
+        let html = self.part(&doc.path, &doc.root, planned, bodies)?;
+        let html = prefix_ids(&html, &format!("{}-", planned.anchor));
+        Ok(link_parts(&html, &doc.root, &doc.anchors))
     }
 
     /// The href (without root) of the web page of a subject.
@@ -508,7 +540,7 @@ impl<'a> Renderer<'a> {
         let body = |j: usize| -> String {
             let html = bodies
                 .get(j)
-                .map(|b| b.html.replace(ROOT_MARK, root))
+                .map(|b| b.html.rooted(root))
                 .unwrap_or_default();
             shift_headings(&html, shift)
         };
@@ -735,26 +767,26 @@ const ID_ATTRIBUTES: &[&str] = &[
 pub fn prefix_ids(html: &str, prefix: &str) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut rest = html;
-    while let Some(at) = rest.find("=\"") {
+    while let Some(at) = memchr::memmem::find(rest.as_bytes(), b"=\"") {
         let before = &rest[..at];
         let name_start = before
             .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':' || c == '_'))
             .map_or(0, |p| p + 1);
-        let name = before[name_start..].to_ascii_lowercase();
+        let name = &before[name_start..];
         let is_attribute = before[..name_start].ends_with(|c: char| c.is_ascii_whitespace());
         out.push_str(before);
         out.push_str("=\"");
         let after = &rest[at + 2..];
-        let end = after.find('"').unwrap_or(after.len());
+        let end = memchr::memchr(b'"', after.as_bytes()).unwrap_or(after.len());
         let value = &after[..end];
-        if is_attribute && ID_ATTRIBUTES.contains(&name.as_str()) {
+        if is_attribute && ID_ATTRIBUTES.iter().any(|a| a.eq_ignore_ascii_case(name)) {
             let prefixed: Vec<String> = value
                 .split_ascii_whitespace()
                 .map(|id| format!("{prefix}{id}"))
                 .collect();
             out.push_str(&prefixed.join(" "));
         } else if is_attribute
-            && (name == "href" || name == "xlink:href")
+            && (name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("xlink:href"))
             && value.len() > 1
             && value.starts_with('#')
         {
@@ -773,17 +805,18 @@ pub fn prefix_ids(html: &str, prefix: &str) -> String {
 /// Turns links to the pages of a document into jumps inside it: `href="{root}{path}"` to
 /// `href="#{anchor}"`, and `href="{root}{path}#x"` to `href="#{anchor}-x"`.
 /// `anchors` maps a page's path to its anchor; it is built once per document.
-fn link_parts(html: &str, root: &str, anchors: &HashMap<&str, &str>) -> String {
+fn link_parts(html: &str, root: &str, anchors: &HashMap<String, String>) -> String {
     // One pass over the links, with one lookup each: the whole-portal document has as many
     // parts as pages, so neither a search per target nor a map per part may be made.
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     const HREF: &str = "href=\"";
-    while let Some(at) = rest.find(HREF) {
+    let finder = memchr::memmem::Finder::new(HREF);
+    while let Some(at) = finder.find(rest.as_bytes()) {
         let start = at + HREF.len();
         out.push_str(&rest[..start]);
         let after = &rest[start..];
-        let end = after.find('"').unwrap_or(after.len());
+        let end = memchr::memchr(b'"', after.as_bytes()).unwrap_or(after.len());
         let value = &after[..end];
         let jump = value.strip_prefix(root).and_then(|rel| {
             let (path, fragment) = match rel.split_once('#') {
@@ -868,7 +901,8 @@ mod tests {
     #[test]
     fn links_to_parts_become_jumps() {
         let html = r##"<a href="../../minerals/ga/index.html">Ga</a> <a href="../../minerals/ga/index.html#source-x">s</a> <a href="../../minerals/gab/index.html">no</a>"##;
-        let anchors: HashMap<&str, &str> = [("minerals/ga/index.html", "mineral-ga")].into();
+        let anchors: HashMap<String, String> =
+            [("minerals/ga/index.html".into(), "mineral-ga".into())].into();
         let out = link_parts(html, "../../", &anchors);
         assert_eq!(
             out,

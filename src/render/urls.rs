@@ -6,6 +6,25 @@
 /// escaping leaves alone, so it survives into the HTML unchanged.
 pub const ROOT_MARK: &str = "$orebrief-root$";
 
+/// `html` with every [`ROOT_MARK`] replaced by `root` (returned as it is when it has none,
+/// as absolute builds' bodies do).
+pub fn with_root(html: String, root: &str) -> String {
+    let finder = memchr::memmem::Finder::new(ROOT_MARK);
+    let mut marks = finder.find_iter(html.as_bytes()).peekable();
+    if marks.peek().is_none() {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut copied = 0;
+    for at in marks {
+        out.push_str(&html[copied..at]);
+        out.push_str(root);
+        copied = at + ROOT_MARK.len();
+    }
+    out.push_str(&html[copied..]);
+    out
+}
+
 /// How links are written in this build.
 #[derive(Debug, Clone)]
 pub struct Urls {
@@ -49,6 +68,16 @@ impl Urls {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn root_marks_become_the_root() {
+        let html = format!("<a href=\"{ROOT_MARK}a/\">a</a> <a href=\"{ROOT_MARK}\">home</a>");
+        assert_eq!(
+            with_root(html, "../../"),
+            "<a href=\"../../a/\">a</a> <a href=\"../../\">home</a>"
+        );
+        assert_eq!(with_root("<p>none</p>".into(), "../"), "<p>none</p>");
+    }
 
     #[test]
     fn relative_roots_climb_to_the_top() {

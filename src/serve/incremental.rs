@@ -444,6 +444,7 @@ impl Incremental {
             templates,
             options.drafts,
             today,
+            true,
             &mut problems,
         )
         .ok_or_else(|| fail(problems.clone()))?;
@@ -1160,20 +1161,14 @@ fn render_bodies(
     templates: &Templates,
     which: &[(usize, &str)],
 ) -> Result<Vec<(usize, RenderedBody)>, Error> {
-    for &(i, text) in which {
-        site.pages[i].body = text.to_string();
-    }
     let results: Vec<(usize, Result<RenderedBody, Vec<Diagnostic>>)> = {
         let renderer = build::renderer(site, urls, templates);
         let linker = Linker::new(site, urls);
         which
             .par_iter()
-            .map(|&(i, _)| (i, renderer.body(i, &linker)))
+            .map(|&(i, text)| (i, renderer.body(i, text, &linker)))
             .collect()
     };
-    for &(i, _) in which {
-        site.pages[i].body = String::new();
-    }
     let mut errors = Vec::new();
     let mut out = Vec::with_capacity(results.len());
     for (i, r) in results {

@@ -161,17 +161,77 @@ pub struct BriefExport<'a> {
     countries: &'a [String],
 }
 
-/// The whole portal.
-#[derive(Serialize)]
+/// The whole portal: serialized as it is written, one page's export at a time, so that the
+/// export of a large portal is never held whole in memory.
 pub struct PortalExport<'a> {
-    title: &'a str,
-    base_url: String,
-    profile: &'static str,
-    generated: String,
-    minerals: Vec<PageExport<'a>>,
-    companies: Vec<PageExport<'a>>,
-    countries: Vec<CountryExport<'a>>,
-    briefs: Vec<BriefExport<'a>>,
+    site: &'a Site,
+    views: &'a Views<'a>,
+    generated: &'a str,
+}
+
+/// A sequence serialized from a fresh iterator, element by element.
+struct Each<F>(F);
+
+impl<F, I> Serialize for Each<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
+    }
+}
+
+impl Serialize for PortalExport<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let (site, views) = (self.site, self.views);
+        let of_kind =
+            |kind: Kind| (0..site.pages.len()).filter(move |&i| site.pages[i].kind == kind);
+        let mut out = serializer.serialize_struct("PortalExport", 8)?;
+        out.serialize_field("title", &site.config.title)?;
+        out.serialize_field("base_url", &views.urls.base)?;
+        out.serialize_field("profile", site.profile.as_str())?;
+        out.serialize_field("generated", self.generated)?;
+        out.serialize_field(
+            "minerals",
+            &Each(|| of_kind(Kind::Mineral).map(|i| page_export(site, views, i))),
+        )?;
+        out.serialize_field(
+            "companies",
+            &Each(|| of_kind(Kind::Company).map(|i| page_export(site, views, i))),
+        )?;
+        out.serialize_field(
+            "countries",
+            &Each(|| {
+                site.graph
+                    .countries
+                    .values()
+                    .map(|c| country_export(site, views, c))
+            }),
+        )?;
+        let briefs = site.briefs_newest_first();
+        out.serialize_field(
+            "briefs",
+            &Each(|| {
+                briefs.iter().map(|&i| {
+                    let p = &site.pages[i];
+                    BriefExport {
+                        id: &p.id,
+                        title: p.title(),
+                        date: p.meta.date,
+                        summary: p.meta.summary.as_deref(),
+                        url: views.urls.permalink(&p.path),
+                        minerals: p.meta.minerals.as_deref().unwrap_or(&[]),
+                        companies: p.meta.companies.as_deref().unwrap_or(&[]),
+                        countries: p.meta.countries.as_deref().unwrap_or(&[]),
+                    }
+                })
+            }),
+        )?;
+        out.end()
+    }
 }
 
 fn link<'a>(site: &'a Site, views: &Views<'_>, i: usize) -> LinkExport<'a> {
@@ -388,42 +448,11 @@ pub fn country_export<'a>(site: &'a Site, views: &Views<'a>, c: &'a Country) -> 
 }
 
 /// The whole portal.
-pub fn portal<'a>(site: &'a Site, views: &Views<'a>, generated: &str) -> PortalExport<'a> {
-    let of_kind = |kind: Kind| (0..site.pages.len()).filter(move |&i| site.pages[i].kind == kind);
-    let briefs = site.briefs_newest_first();
+pub fn portal<'a>(site: &'a Site, views: &'a Views<'a>, generated: &'a str) -> PortalExport<'a> {
     PortalExport {
-        title: &site.config.title,
-        base_url: views.urls.base.clone(),
-        profile: site.profile.as_str(),
-        generated: generated.to_string(),
-        minerals: of_kind(Kind::Mineral)
-            .map(|i| page_export(site, views, i))
-            .collect(),
-        companies: of_kind(Kind::Company)
-            .map(|i| page_export(site, views, i))
-            .collect(),
-        countries: site
-            .graph
-            .countries
-            .values()
-            .map(|c| country_export(site, views, c))
-            .collect(),
-        briefs: briefs
-            .into_iter()
-            .map(|i| {
-                let p = &site.pages[i];
-                BriefExport {
-                    id: &p.id,
-                    title: p.title(),
-                    date: p.meta.date,
-                    summary: p.meta.summary.as_deref(),
-                    url: views.urls.permalink(&p.path),
-                    minerals: p.meta.minerals.as_deref().unwrap_or(&[]),
-                    companies: p.meta.companies.as_deref().unwrap_or(&[]),
-                    countries: p.meta.countries.as_deref().unwrap_or(&[]),
-                }
-            })
-            .collect(),
+        site,
+        views,
+        generated,
     }
 }
 

@@ -143,25 +143,35 @@ impl Sink {
         std::fs::write(&path, bytes).map_err(|e| OutputError::Io(path, e))
     }
 
-    /// Writes the concatenation of `pieces` at `rel`, streaming them to the file (a document
-    /// of thousands of pages is never copied into one buffer).
-    pub fn write_pieces(&self, rel: &str, pieces: &[&str]) -> Result<(), OutputError> {
-        let Sink::Staging { dir, .. } = self else {
-            return self.write(rel, pieces.concat().as_bytes());
-        };
+    /// Writes the file at `rel` through `fill`, streamed: a large output (the whole portal as
+    /// one document, the search index, `portal.json`) is written as it is produced, never held
+    /// whole in memory. An error `fill` returns fails the write.
+    pub fn write_with(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+    ) -> Result<(), OutputError> {
         use std::io::Write as _;
-        let path = inside(dir, rel)?;
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| OutputError::Io(parent.to_path_buf(), e))?;
+        match self {
+            Sink::Staging { dir, .. } => {
+                let path = inside(dir, rel)?;
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| OutputError::Io(parent.to_path_buf(), e))?;
+                }
+                let file =
+                    std::fs::File::create(&path).map_err(|e| OutputError::Io(path.clone(), e))?;
+                let mut out = io::BufWriter::with_capacity(1 << 18, file);
+                fill(&mut out).map_err(|e| OutputError::Io(path.clone(), e))?;
+                out.flush().map_err(|e| OutputError::Io(path, e))
+            }
+            Sink::Discard => fill(&mut io::sink()).map_err(|e| OutputError::Io(rel.into(), e)),
+            Sink::Memory(_) => {
+                let mut bytes = Vec::new();
+                fill(&mut bytes).map_err(|e| OutputError::Io(rel.into(), e))?;
+                self.write(rel, &bytes)
+            }
         }
-        let file = std::fs::File::create(&path).map_err(|e| OutputError::Io(path.clone(), e))?;
-        let mut out = io::BufWriter::with_capacity(1 << 20, file);
-        for piece in pieces {
-            out.write_all(piece.as_bytes())
-                .map_err(|e| OutputError::Io(path.clone(), e))?;
-        }
-        out.flush().map_err(|e| OutputError::Io(path, e))
     }
 
     /// Swaps the staging folder in as the output. A `.git` folder in the old output (a

@@ -65,46 +65,76 @@ pub struct Entry<'a> {
     pub internal: bool,
 }
 
-/// Builds the index: every mineral, company, brief and plain page in the build, and every
-/// country page.
-pub fn entries<'a>(site: &'a Site, urls: &Urls, bodies: &[RenderedBody]) -> Vec<Entry<'a>> {
-    let mut out = Vec::with_capacity(site.pages.len() + site.graph.countries.len());
-    for (i, page) in site.pages.iter().enumerate() {
-        if !matches!(
+/// What the index holds an entry for: every mineral, company, brief and plain page in the
+/// build, and every country page.
+#[derive(Clone, Copy)]
+pub enum Item<'a> {
+    /// A page, by index.
+    Page(usize),
+    /// A country page.
+    Country(&'a Country),
+}
+
+/// The items of the index, in index order.
+pub fn items(site: &Site) -> Vec<Item<'_>> {
+    let pages = site.pages.iter().enumerate().filter(|(_, page)| {
+        matches!(
             page.kind,
             Kind::Mineral | Kind::Company | Kind::Brief | Kind::Page
-        ) {
-            continue;
+        )
+    });
+    pages
+        .map(|(i, _)| Item::Page(i))
+        .chain(site.graph.countries.values().map(Item::Country))
+        .collect()
+}
+
+impl Item<'_> {
+    /// The entry's kind (`mineral`, ..., `country`).
+    pub fn kind(&self, site: &Site) -> &'static str {
+        match self {
+            Item::Page(i) => site.pages[*i].kind.as_str(),
+            Item::Country(_) => "country",
         }
-        let m = &page.meta;
-        let mut aliases: Vec<&str> = m.aliases.iter().flatten().map(String::as_str).collect();
-        if let Some(listing) = &m.listing {
-            aliases.push(&listing.ticker.0);
-        }
-        if let Some(hq) = &m.headquarters {
-            aliases.push(hq);
-        }
-        out.push(Entry {
-            kind: page.kind.as_str(),
-            title: page.title(),
-            summary: m.summary.clone().unwrap_or_default(),
-            path: urls.page(&page.path).into_owned(),
-            aliases,
-            tags: m.tags.as_deref().unwrap_or(&[]),
-            symbol: m.symbol.as_deref(),
-            code: m.country.as_deref(),
-            date: m.date,
-            text: bodies
-                .get(i)
-                .map(|b| plain_text(&b.html))
-                .unwrap_or_default(),
-            internal: page.is_internal(),
-        });
     }
-    for country in site.graph.countries.values() {
-        out.push(country_entry(site, urls, country, bodies));
+}
+
+/// The entry of one item, with its body's text.
+pub fn entry<'a>(
+    site: &'a Site,
+    urls: &Urls,
+    item: Item<'a>,
+    bodies: &[RenderedBody],
+) -> Entry<'a> {
+    let i = match item {
+        Item::Page(i) => i,
+        Item::Country(country) => return country_entry(site, urls, country, bodies),
+    };
+    let page = &site.pages[i];
+    let m = &page.meta;
+    let mut aliases: Vec<&str> = m.aliases.iter().flatten().map(String::as_str).collect();
+    if let Some(listing) = &m.listing {
+        aliases.push(&listing.ticker.0);
     }
-    out
+    if let Some(hq) = &m.headquarters {
+        aliases.push(hq);
+    }
+    Entry {
+        kind: page.kind.as_str(),
+        title: page.title(),
+        summary: m.summary.clone().unwrap_or_default(),
+        path: urls.page(&page.path).into_owned(),
+        aliases,
+        tags: m.tags.as_deref().unwrap_or(&[]),
+        symbol: m.symbol.as_deref(),
+        code: m.country.as_deref(),
+        date: m.date,
+        text: bodies
+            .get(i)
+            .map(|b| plain_text(&b.html.unpack()))
+            .unwrap_or_default(),
+        internal: page.is_internal(),
+    }
 }
 
 fn country_entry<'a>(
@@ -133,7 +163,7 @@ fn country_entry<'a>(
         text: country
             .note
             .and_then(|i| bodies.get(i))
-            .map(|b| plain_text(&b.html))
+            .map(|b| plain_text(&b.html.unpack()))
             .unwrap_or_default(),
         internal: false,
     }
@@ -183,17 +213,47 @@ fn country_summary(site: &Site, country: &Country) -> String {
     text
 }
 
-/// The index as a script: `window.OREBRIEF_SEARCH = [...];`.
-pub fn script(entries: &[Entry<'_>]) -> Result<String, serde_json::Error> {
-    let json = serde_json::to_string(entries)?;
-    // JSON is a JavaScript literal; escape what an old parser or an HTML viewer might trip on.
-    let json = json
-        .replace('\u{2028}', "\\u2028")
+/// How many entries are made (in parallel) before they are written out.
+const ENTRIES_AT_ONCE: usize = 256;
+
+/// Writes the index as a script, `window.OREBRIEF_SEARCH = [...];`, streamed: the entries
+/// are made a few hundred at a time and written as they are made, so that the index of a
+/// large portal (the text of every page) is never held whole in memory.
+pub fn write_script(
+    site: &Site,
+    urls: &Urls,
+    items: &[Item<'_>],
+    bodies: &[RenderedBody],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    out.write_all(
+        b"/* Search index of this build, made by orebrief. */\nwindow.OREBRIEF_SEARCH = [",
+    )?;
+    for (c, chunk) in items.chunks(ENTRIES_AT_ONCE).enumerate() {
+        let json: Vec<Result<String, serde_json::Error>> = chunk
+            .par_iter()
+            .map(|&item| serde_json::to_string(&entry(site, urls, item, bodies)).map(script_safe))
+            .collect();
+        for (k, entry) in json.into_iter().enumerate() {
+            if c + k > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(entry.map_err(std::io::Error::other)?.as_bytes())?;
+        }
+    }
+    out.write_all(b"];\n")
+}
+
+/// JSON made safe inside a script: it is a JavaScript literal; escape what an old parser or
+/// an HTML viewer might trip on.
+fn script_safe(json: String) -> String {
+    if !json.contains(['\u{2028}', '\u{2029}']) && !json.contains("</") {
+        return json;
+    }
+    json.replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029")
-        .replace("</", "<\\/");
-    Ok(format!(
-        "/* Search index of this build, made by orebrief. */\nwindow.OREBRIEF_SEARCH = {json};\n"
-    ))
+        .replace("</", "<\\/")
 }
 
 #[derive(Serialize)]
@@ -218,15 +278,16 @@ struct PageValue {
     path: String,
 }
 
-/// Renders the search page (`search.html`), listing the kinds present in `entries`.
-pub fn page(renderer: &Renderer<'_>, entries: &[Entry<'_>]) -> Result<String, Diagnostic> {
+/// Renders the search page (`search.html`), listing the kinds present in `items`.
+pub fn page(renderer: &Renderer<'_>, items: &[Item<'_>]) -> Result<String, Diagnostic> {
+    let site = renderer.views.site;
     let mut ctx = renderer.base_context(PAGE_PATH);
     let kinds = KINDS
         .iter()
         .map(|&(name, label)| KindView {
             name,
             label,
-            count: entries.iter().filter(|e| e.kind == name).count(),
+            count: items.iter().filter(|e| e.kind(site) == name).count(),
         })
         .filter(|k| k.count > 0)
         .collect();
@@ -235,7 +296,7 @@ pub fn page(renderer: &Renderer<'_>, entries: &[Entry<'_>]) -> Result<String, Di
         &SearchView {
             index: INDEX_FILE,
             script: "search.js",
-            total: entries.len(),
+            total: items.len(),
             kinds,
         },
     );
@@ -345,8 +406,11 @@ mod tests {
     }
 
     #[test]
-    fn the_index_is_a_script_assignment() {
-        let js = script(&[]).unwrap();
-        assert!(js.contains("window.OREBRIEF_SEARCH = [];"));
+    fn json_is_made_safe_for_a_script() {
+        assert_eq!(script_safe(r#"{"a":"x"}"#.into()), r#"{"a":"x"}"#);
+        assert_eq!(
+            script_safe("{\"a\":\"</script>\u{2028}\"}".into()),
+            r#"{"a":"<\/script>\u2028"}"#
+        );
     }
 }
