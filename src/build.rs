@@ -267,6 +267,7 @@ pub fn prepare(
             .map(|(i, text)| renderer.body(i, &text, &linker))
             .collect()
     };
+    crate::render::highlight::clear_memo();
     let mut rendered = Vec::with_capacity(bodies.len());
     for body in bodies {
         match body {
@@ -695,10 +696,12 @@ fn search_and_print(
     inject: &(dyn Fn(&str) -> String + Sync),
 ) -> usize {
     use crate::render::print;
+    let mut clock = Instant::now();
     let items = write::search::items(site);
     write_stream(write::search::INDEX_FILE, &mut |out| {
         write::search::write_script(site, urls, &items, bodies, out)
     });
+    lap("  search index", &mut clock);
     let mut pages = 0;
     if templates.has("search.html") {
         page_html(
@@ -719,6 +722,7 @@ fn search_and_print(
                 &write::index_file(&print::brief_print_path(&site.pages[i].path)),
             );
         });
+        lap("  brief prints", &mut clock);
         // The whole portal: streamed to its file as its parts are rendered.
         match renderer.portal_print(bodies) {
             Ok(mut doc) => {
@@ -746,6 +750,7 @@ fn search_and_print(
             }
             Err(d) => page_html(Err(d), ""),
         }
+        lap("  portal print", &mut clock);
         pages += briefs.len() + 1;
     }
     pages

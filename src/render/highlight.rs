@@ -80,11 +80,24 @@ struct Memo {
 /// Entries per shard before the shard is emptied, to bound memory.
 const MEMO_SHARD_LIMIT: usize = 8192;
 
+static MEMO: OnceLock<Memo> = OnceLock::new();
+
 fn memo() -> &'static Memo {
-    static MEMO: OnceLock<Memo> = OnceLock::new();
     MEMO.get_or_init(|| Memo {
         shards: (0..16).map(|_| Mutex::new(HashMap::new())).collect(),
     })
+}
+
+/// Empties the memo of tokenized lines: once a build's bodies are rendered it is of no more
+/// use, and its room is better left to the pages and print documents rendered after.
+pub fn clear_memo() {
+    if let Some(memo) = MEMO.get() {
+        for shard in &memo.shards {
+            if let Ok(mut map) = shard.lock() {
+                *map = HashMap::new();
+            }
+        }
+    }
 }
 
 /// Tokenizes `line` from `state`, through the memo.
