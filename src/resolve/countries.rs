@@ -99,10 +99,9 @@ pub fn collect(site: &Site, _out: &mut Vec<Diagnostic>) -> BTreeMap<String, Coun
         country
             .briefs
             .sort_by(|&a, &b| site.pages[b].meta.date.cmp(&site.pages[a].meta.date));
-        country.production.sort_by(|a, b| {
-            let title = |i: usize| site.pages[i].title().to_lowercase();
-            title(a.0).cmp(&title(b.0)).then(a.1.cmp(&b.1))
-        });
+        country
+            .production
+            .sort_by_cached_key(|a| (site.pages[a.0].title().to_lowercase(), a.1));
     }
     countries
 }
