@@ -480,8 +480,12 @@ impl<'a> Renderer<'a> {
         bodies: &[RenderedBody],
     ) -> Result<String, Diagnostic> {
         let html = self.part(&doc.path, &doc.root, planned, bodies)?;
-        let html = prefix_ids(&html, &format!("{}-", planned.anchor));
-        Ok(link_parts(&html, &doc.root, &doc.anchors))
+        let prefix = format!("{}-", planned.anchor);
+        Ok(rewrite_part(
+            &html,
+            &prefix,
+            Some((doc.root.as_str(), &doc.anchors)),
+        ))
     }
 
     /// The href (without root) of the web page of a subject.
@@ -765,9 +769,24 @@ const ID_ATTRIBUTES: &[&str] = &[
 /// Prefixes every id in `html` with `prefix`, and the references to them (`href="#id"`,
 /// `aria-labelledby`, `for`, ...), so that several pages can share one document.
 pub fn prefix_ids(html: &str, prefix: &str) -> String {
+    rewrite_part(html, prefix, None)
+}
+
+/// Where links of a part may jump inside its document: the document's root (the prefix of
+/// its links to the site) and the anchor of each page that is part of it, by web path.
+type Jumps<'a> = (&'a str, &'a HashMap<String, String>);
+
+/// Rewrites a part's HTML in one pass: its ids (and the references to them) get `prefix`
+/// ([`prefix_ids`]), and, given `jumps`, links to a page that is part of the document become
+/// jumps inside it: `href="{root}{path}"` to `href="#{anchor}"`, and `href="{root}{path}#x"`
+/// to `href="#{anchor}-x"`. The anchor map is built once per document: the whole-portal
+/// document has as many parts as pages, so neither a search per target nor a map per part
+/// may be made.
+fn rewrite_part(html: &str, prefix: &str, jumps: Option<Jumps<'_>>) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut rest = html;
-    while let Some(at) = memchr::memmem::find(rest.as_bytes(), b"=\"") {
+    let finder = memchr::memmem::Finder::new("=\"");
+    while let Some(at) = finder.find(rest.as_bytes()) {
         let before = &rest[..at];
         let name_start = before
             .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':' || c == '_'))
@@ -779,20 +798,21 @@ pub fn prefix_ids(html: &str, prefix: &str) -> String {
         let after = &rest[at + 2..];
         let end = memchr::memchr(b'"', after.as_bytes()).unwrap_or(after.len());
         let value = &after[..end];
+        let is_href = name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("xlink:href");
         if is_attribute && ID_ATTRIBUTES.iter().any(|a| a.eq_ignore_ascii_case(name)) {
-            let prefixed: Vec<String> = value
-                .split_ascii_whitespace()
-                .map(|id| format!("{prefix}{id}"))
-                .collect();
-            out.push_str(&prefixed.join(" "));
-        } else if is_attribute
-            && (name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("xlink:href"))
-            && value.len() > 1
-            && value.starts_with('#')
-        {
+            for (n, id) in value.split_ascii_whitespace().enumerate() {
+                if n > 0 {
+                    out.push(' ');
+                }
+                out.push_str(prefix);
+                out.push_str(id);
+            }
+        } else if is_attribute && is_href && value.len() > 1 && value.starts_with('#') {
             out.push('#');
             out.push_str(prefix);
             out.push_str(&value[1..]);
+        } else if let Some(jump) = jumps.filter(|_| is_href).and_then(|j| jump(value, j)) {
+            out.push_str(&jump);
         } else {
             out.push_str(value);
         }
@@ -802,37 +822,17 @@ pub fn prefix_ids(html: &str, prefix: &str) -> String {
     out
 }
 
-/// Turns links to the pages of a document into jumps inside it: `href="{root}{path}"` to
-/// `href="#{anchor}"`, and `href="{root}{path}#x"` to `href="#{anchor}-x"`.
-/// `anchors` maps a page's path to its anchor; it is built once per document.
-fn link_parts(html: &str, root: &str, anchors: &HashMap<String, String>) -> String {
-    // One pass over the links, with one lookup each: the whole-portal document has as many
-    // parts as pages, so neither a search per target nor a map per part may be made.
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    const HREF: &str = "href=\"";
-    let finder = memchr::memmem::Finder::new(HREF);
-    while let Some(at) = finder.find(rest.as_bytes()) {
-        let start = at + HREF.len();
-        out.push_str(&rest[..start]);
-        let after = &rest[start..];
-        let end = memchr::memchr(b'"', after.as_bytes()).unwrap_or(after.len());
-        let value = &after[..end];
-        let jump = value.strip_prefix(root).and_then(|rel| {
-            let (path, fragment) = match rel.split_once('#') {
-                Some((p, f)) => (p, Some(f)),
-                None => (rel, None),
-            };
-            anchors.get(path).map(|anchor| match fragment {
-                Some(f) => format!("#{anchor}-{f}"),
-                None => format!("#{anchor}"),
-            })
-        });
-        out.push_str(jump.as_deref().unwrap_or(value));
-        rest = &after[end..];
-    }
-    out.push_str(rest);
-    out
+/// The jump inside the document that a link to `href` becomes, if it leads to a part.
+fn jump(href: &str, (root, anchors): Jumps<'_>) -> Option<String> {
+    let rel = href.strip_prefix(root)?;
+    let (path, fragment) = match rel.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (rel, None),
+    };
+    anchors.get(path).map(|anchor| match fragment {
+        Some(f) => format!("#{anchor}-{f}"),
+        None => format!("#{anchor}"),
+    })
 }
 
 #[derive(Serialize)]
@@ -900,13 +900,13 @@ mod tests {
 
     #[test]
     fn links_to_parts_become_jumps() {
-        let html = r##"<a href="../../minerals/ga/index.html">Ga</a> <a href="../../minerals/ga/index.html#source-x">s</a> <a href="../../minerals/gab/index.html">no</a>"##;
+        let html = r##"<a href="../../minerals/ga/index.html">Ga</a> <a href="../../minerals/ga/index.html#source-x">s</a> <a href="../../minerals/gab/index.html">no</a> <a href="#own">own</a>"##;
         let anchors: HashMap<String, String> =
             [("minerals/ga/index.html".into(), "mineral-ga".into())].into();
-        let out = link_parts(html, "../../", &anchors);
+        let out = rewrite_part(html, "p-", Some(("../../", &anchors)));
         assert_eq!(
             out,
-            r##"<a href="#mineral-ga">Ga</a> <a href="#mineral-ga-source-x">s</a> <a href="../../minerals/gab/index.html">no</a>"##
+            r##"<a href="#mineral-ga">Ga</a> <a href="#mineral-ga-source-x">s</a> <a href="../../minerals/gab/index.html">no</a> <a href="#p-own">own</a>"##
         );
     }
 
