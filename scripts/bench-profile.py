@@ -24,7 +24,7 @@ STAGES = [
     ("markdown: pulldown-cmark + links", r"orebrief::render::markdown::render|orebrief::render::pages::Renderer>?::body"),
     ("load: YAML front matter (yaml_serde)", r"orebrief::load::yaml::parse"),
     ("load: read, split, checks", r"orebrief::load::"),
-    ("print pages: in-document links (print::link_parts)", r"orebrief::render::print::link_parts"),
+    ("print pages: brief prints and the portal print (all of `render::print`)", r"orebrief::render::print::"),
     ("templates: load and compile", r"orebrief::render::templates::Templates>?::load"),
     ("resolve: graph, validation, metrics", r"^orebrief::resolve::(resolve|add_backlinks|ensure_countries_section)$"),
     ("write: data exports (JSON, CSV)", r"orebrief::write::data::|serde_json::ser::to_vec_pretty|serde_json::ser::to_vec|table_csv"),
@@ -34,7 +34,6 @@ STAGES = [
     ("write: files (sink, fs)", r"orebrief::write::output::|orebrief::write::Sink|std::fs::write|copy_static"),
     ("page/section/country rendering (other)", r"orebrief::render::pages::"),
     ("freeing the site (drop)", r"drop_in_place<orebrief::"),
-    ("print pages: in-document links (print::link_parts)", r"^link_parts$"),
     ("Tera internals (stack cut by the unwinder)", r"^tera::"),
     ("rayon idle / scheduling", r"rayon_core::sleep"),
 ]
@@ -51,7 +50,8 @@ def samples(path):
                 yield stack
             stack, header = [], None
             continue
-        if not line.startswith((" ", "\t")):
+        # perf right-aligns the tid, so a header may start with spaces; frames start with a tab.
+        if not line.startswith("\t"):
             if header is not None:
                 yield stack
             header, stack = line, []
