@@ -208,7 +208,7 @@ tiny_run() { # tool cmd...
   local load; load="$(load1)"
   if [ -n "$HYPERFINE" ]; then
     "$HYPERFINE" --style none --warmup 3 --runs "$TINY_RUNS" \
-      --prepare "rm -rf $BENCH_DIR/out-tiny" --export-json "$BENCH_DIR/tiny-$tool.json" \
+      --prepare "if [ -e $BENCH_DIR/out-tiny ]; then mkdir -p $TRASH && mv $BENCH_DIR/out-tiny $TRASH/out-tiny.\$(date +%s%N); fi" --export-json "$BENCH_DIR/tiny-$tool.json" \
       "$*" >&2
     python3 - "$BENCH_DIR/tiny-$tool.json" "$tool" "$load" >> "$TINY_JSON" <<'EOF'
 import json, sys
@@ -220,7 +220,7 @@ EOF
   else
     local times=()
     for _ in $(seq 1 "$TINY_RUNS"); do
-      rm -rf "$BENCH_DIR/out-tiny"
+      discard "$BENCH_DIR/out-tiny"
       local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N)
       times+=("$(echo "$t1 - $t0" | bc)")
     done

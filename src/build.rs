@@ -319,12 +319,30 @@ fn lap(stage: &str, since: &mut Instant) {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     if *ON.get_or_init(|| std::env::var_os("OREBRIEF_TIMINGS").is_some()) {
         eprintln!(
-            "timing: {stage:<22} {:>8.1} ms  {}",
+            "timing: {stage:<22} {:>8.1} ms  cpu {:>7.2} s  {}",
             since.elapsed().as_secs_f64() * 1000.0,
+            cpu_seconds(),
             memory_status()
         );
     }
     *since = Instant::now();
+}
+
+/// The process's CPU time so far, user plus system, in seconds (Linux; 0 elsewhere): the
+/// difference between two laps is the CPU a stage used, against its wall time.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces): state is the first, then
+    // utime and stime are the 12th and 13th.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: u64 = after
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|t| t.parse::<u64>().ok())
+        .sum();
+    // The kernel reports USER_HZ ticks, 100 a second on Linux.
+    ticks as f64 / 100.0
 }
 
 /// The process's resident and peak resident memory (Linux; empty elsewhere).
@@ -587,76 +605,63 @@ pub fn write_site(
         page_html(renderer.not_found(), "404.html");
     }
     lap("sections, home, 404", &mut clock);
-    let extra_pages = if only.is_none_or(|o| o.search_and_print) {
-        let write_stream = |rel: &str, fill: &mut Fill<'_>| {
-            if let Err(e) = sink.write_with(rel, fill) {
-                io_error.lock().expect("io error").get_or_insert(e);
-            }
-        };
-        let script = |_: &str| options.inject.clone().unwrap_or_default();
-        search_and_print(
-            site,
-            urls,
-            templates,
-            &renderer,
-            bodies,
-            &page_html,
-            &write_stream,
-            &script,
-        )
-    } else {
-        0
-    };
-    lap("search + print", &mut clock);
-
-    // Site-wide files.
+    // The rest: the search index and the site-wide files are written one after the other
+    // while the print pages render in parallel beside them, so that neither core idles
+    // through the serial files.
     let generated = today.to_string();
-    let site_files = only.is_none_or(|o| o.site_files);
-    if site_files {
-        let portal = data::portal(site, views, &generated);
-        let written = sink.write_with("data/portal.json", |out| {
-            serde_json::to_writer(out, &portal).map_err(std::io::Error::other)
-        });
-        if let Err(e) = written {
+    let write_stream = |rel: &str, fill: &mut Fill<'_>| {
+        if let Err(e) = sink.write_with(rel, fill) {
             io_error.lock().expect("io error").get_or_insert(e);
         }
-        put("atom.xml", feeds::atom(site, urls, &generated).as_bytes());
-        let mut paths: Vec<(String, Option<String>)> = vec![(String::new(), None)];
-        paths.extend(site.sections.iter().map(|s| (format!("{}/", s.name), None)));
-        if templates.has("search.html") {
-            paths.push((write::search::PAGE_PATH.to_string(), None));
-        }
-        paths.extend(
-            site.pages
-                .iter()
-                .filter(|p| !matches!(p.kind, Kind::Home | Kind::Section | Kind::Country))
-                .map(|p| {
-                    (
-                        p.path.clone(),
-                        p.meta.updated.or(p.meta.date).map(|d| d.to_string()),
-                    )
-                }),
-        );
-        paths.extend(
-            site.graph
-                .countries
-                .keys()
-                .map(|c| (format!("countries/{}/", c.to_ascii_lowercase()), None)),
-        );
-        put("sitemap.xml", feeds::sitemap(&paths, urls).as_bytes());
-        put("robots.txt", feeds::robots(urls).as_bytes());
-        put(".nojekyll", b"");
-        if let Some(cname) = &site.config.cname {
-            put("CNAME", format!("{}\n", cname.trim()).as_bytes());
-        }
-    }
+    };
+    let search_and_print = only.is_none_or(|o| o.search_and_print);
+    let ((), extra_pages) = rayon::join(
+        || {
+            let mut clock = Instant::now();
+            if search_and_print {
+                let items = write::search::items(site);
+                write_stream(write::search::INDEX_FILE, &mut |out| {
+                    write::search::write_script(site, urls, &items, bodies, out)
+                });
+                lap("  search index", &mut clock);
+            }
+            if only.is_none_or(|o| o.site_files) {
+                site_files(
+                    site,
+                    urls,
+                    templates,
+                    views,
+                    &generated,
+                    &put,
+                    &write_stream,
+                );
+                lap("  site files", &mut clock);
+            }
+        },
+        || {
+            if !search_and_print {
+                return 0;
+            }
+            let script = |_: &str| options.inject.clone().unwrap_or_default();
+            print_pages(
+                site,
+                templates,
+                &renderer,
+                bodies,
+                &page_html,
+                &write_stream,
+                &script,
+            )
+        },
+    );
+    lap("search, print, site files", &mut clock);
     if only.is_none_or(|o| o.static_files) {
         for (rel, bytes) in &templates.theme_static {
             put(rel, bytes);
         }
         copy_static(&options.root, sink, &errors, &io_error);
     }
-    lap("site files, static", &mut clock);
+    lap("static files", &mut clock);
 
     if let Some(e) = io_error.into_inner().expect("io error") {
         return Err(Error::Output(e));
@@ -678,16 +683,61 @@ pub fn write_site(
 }
 
 /// Fills a streamed output file.
-type Fill<'a> = dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()> + 'a;
+type Fill<'a> = dyn FnMut(&mut (dyn std::io::Write + Send)) -> std::io::Result<()> + 'a;
 /// Writes a streamed output file at a path inside the output.
 type WriteStream<'w> = dyn for<'a> Fn(&str, &mut Fill<'a>) + Sync + 'w;
 
-/// Writes the search index and page, the printable briefs and the portal as one document;
-/// returns how many pages it wrote.
-#[allow(clippy::too_many_arguments)]
-fn search_and_print(
+/// Writes the site-wide files: `data/portal.json`, the feed, the sitemap, `robots.txt`,
+/// `.nojekyll` and `CNAME`.
+fn site_files(
     site: &Site,
     urls: &Urls,
+    templates: &Templates,
+    views: &crate::render::context::Views<'_>,
+    generated: &str,
+    put: &(dyn Fn(&str, &[u8]) + Sync),
+    write_stream: &WriteStream<'_>,
+) {
+    let portal = data::portal(site, views, generated);
+    write_stream("data/portal.json", &mut |out| {
+        serde_json::to_writer(out, &portal).map_err(std::io::Error::other)
+    });
+    put("atom.xml", feeds::atom(site, urls, generated).as_bytes());
+    let mut paths: Vec<(String, Option<String>)> = vec![(String::new(), None)];
+    paths.extend(site.sections.iter().map(|s| (format!("{}/", s.name), None)));
+    if templates.has("search.html") {
+        paths.push((write::search::PAGE_PATH.to_string(), None));
+    }
+    paths.extend(
+        site.pages
+            .iter()
+            .filter(|p| !matches!(p.kind, Kind::Home | Kind::Section | Kind::Country))
+            .map(|p| {
+                (
+                    p.path.clone(),
+                    p.meta.updated.or(p.meta.date).map(|d| d.to_string()),
+                )
+            }),
+    );
+    paths.extend(
+        site.graph
+            .countries
+            .keys()
+            .map(|c| (format!("countries/{}/", c.to_ascii_lowercase()), None)),
+    );
+    put("sitemap.xml", feeds::sitemap(&paths, urls).as_bytes());
+    put("robots.txt", feeds::robots(urls).as_bytes());
+    put(".nojekyll", b"");
+    if let Some(cname) = &site.config.cname {
+        put("CNAME", format!("{}\n", cname.trim()).as_bytes());
+    }
+}
+
+/// Writes the search page, the printable briefs and the portal as one document; returns
+/// how many pages it wrote.
+#[allow(clippy::too_many_arguments)]
+fn print_pages(
+    site: &Site,
     templates: &Templates,
     renderer: &Renderer<'_>,
     bodies: &[RenderedBody],
@@ -697,15 +747,10 @@ fn search_and_print(
 ) -> usize {
     use crate::render::print;
     let mut clock = Instant::now();
-    let items = write::search::items(site);
-    write_stream(write::search::INDEX_FILE, &mut |out| {
-        write::search::write_script(site, urls, &items, bodies, out)
-    });
-    lap("  search index", &mut clock);
     let mut pages = 0;
     if templates.has("search.html") {
         page_html(
-            write::search::page(renderer, &items),
+            write::search::page(renderer, &write::search::items(site)),
             &write::index_file(write::search::PAGE_PATH),
         );
         pages += 1;

@@ -425,33 +425,53 @@ impl<'a> Renderer<'a> {
     }
 
     /// Writes `doc` through `emit`, piece by piece: the shell's text and the parts, each
-    /// rendered when its turn comes ([`PARTS_AT_ONCE`] at a time, in parallel). Stops at the
-    /// first part that fails to render, or when `emit` returns false.
+    /// rendered when its turn comes ([`PARTS_AT_ONCE`] at a time, in parallel, while the
+    /// parts rendered before are emitted). Stops at the first part that fails to render, or
+    /// when `emit` returns false.
     pub fn write_print(
         &self,
         doc: &PrintDocument<'_>,
         bodies: &[RenderedBody],
-        mut emit: impl FnMut(&str) -> bool,
+        mut emit: impl FnMut(&str) -> bool + Send,
     ) -> Result<(), Diagnostic> {
         use rayon::prelude::*;
-        let mut rest = doc.shell.as_str();
-        for (c, chunk) in doc.parts.chunks(PARTS_AT_ONCE).enumerate() {
-            let htmls: Vec<Result<String, Diagnostic>> = chunk
+        let render = |chunk: &[Planned<'_>]| -> Vec<Result<String, Diagnostic>> {
+            chunk
                 .par_iter()
                 .map(|planned| self.print_part(doc, planned, bodies))
-                .collect();
-            for (k, html) in htmls.into_iter().enumerate() {
+                .collect()
+        };
+        let mut rest = doc.shell.as_str();
+        let mut next = 0;
+        // Emits one rendered chunk; false once the document is done (an error, or `emit`
+        // declined).
+        let mut emit_chunk = |htmls: Vec<Result<String, Diagnostic>>| -> Result<bool, Diagnostic> {
+            for html in htmls {
                 let html = html?;
-                let marker = part_marker(c * PARTS_AT_ONCE + k);
+                let marker = part_marker(next);
+                next += 1;
                 // A theme that does not show a part leaves it out.
                 let Some(at) = rest.find(&marker) else {
                     continue;
                 };
                 if !emit(&rest[..at]) || !emit(&html) {
-                    return Ok(());
+                    return Ok(false);
                 }
                 rest = &rest[at + marker.len()..];
             }
+            Ok(true)
+        };
+        let mut chunks = doc.parts.chunks(PARTS_AT_ONCE);
+        let mut pending = chunks.next().map(render);
+        while let Some(htmls) = pending.take() {
+            let (emitted, rendered) = match chunks.next() {
+                Some(chunk) => rayon::join(|| emit_chunk(htmls), || Some(render(chunk))),
+                None => (emit_chunk(htmls), None),
+            };
+            if !emitted? {
+                return Ok(());
+            }
+            pending = rendered;
         }
         emit(rest);
         Ok(())

@@ -149,7 +149,7 @@ impl Sink {
     pub fn write_with(
         &self,
         rel: &str,
-        fill: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+        fill: impl FnOnce(&mut (dyn io::Write + Send)) -> io::Result<()>,
     ) -> Result<(), OutputError> {
         use std::io::Write as _;
         match self {
