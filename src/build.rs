@@ -425,7 +425,7 @@ pub fn renderer<'a>(site: &'a Site, urls: &'a Urls, templates: &'a Templates) ->
         feed_path: "atom.xml",
     };
     Renderer {
-        views: Views { site, urls },
+        views: Views::new(site, urls),
         templates,
         site_value: tera::Value::from_serializable(&value),
     }

@@ -175,10 +175,7 @@ fn markdown(data: &[u8]) {
         relative: flags & 4 != 0,
     };
     let renderer = Renderer {
-        views: Views {
-            site: &site,
-            urls: &urls,
-        },
+        views: Views::new(&site, &urls),
         templates: &templates,
         site_value: tera::Value::none(),
     };

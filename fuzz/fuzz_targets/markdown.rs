@@ -109,10 +109,7 @@ fuzz_target!(|data: &[u8]| {
             relative: flags & 4 != 0,
         };
         let renderer = Renderer {
-            views: Views {
-                site: &site,
-                urls: &urls,
-            },
+            views: Views::new(&site, &urls),
             templates: &fixed.templates,
             site_value: tera::Value::none(),
         };

@@ -2,6 +2,7 @@
 //! Everything is computed here, in Rust; templates only display it.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use tera::Value;
@@ -14,7 +15,7 @@ use crate::resolve::metrics::TableMetrics;
 use crate::resolve::{Country, Site};
 
 /// A link to a page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Ref<'a> {
     /// Page id.
     pub id: &'a str,
@@ -24,6 +25,25 @@ pub struct Ref<'a> {
     pub path: Cow<'a, str>,
     /// Kind name.
     pub kind: &'static str,
+    /// The same four fields as a template value, made once per build by
+    /// [`Views::page_ref`]: a page is linked from thousands of tables and lists, and Tera
+    /// takes a ready value by reference count instead of serializing the fields again.
+    shared: Option<Value>,
+}
+
+impl Serialize for Ref<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        if let Some(value) = &self.shared {
+            return value.serialize(serializer);
+        }
+        let mut fields = serializer.serialize_struct("Ref", 4)?;
+        fields.serialize_field("id", self.id)?;
+        fields.serialize_field("title", self.title)?;
+        fields.serialize_field("path", &self.path)?;
+        fields.serialize_field("kind", self.kind)?;
+        fields.end()
+    }
 }
 
 /// A link to a country page.
@@ -43,6 +63,8 @@ pub struct Views<'a> {
     pub site: &'a Site,
     /// Link writing.
     pub urls: &'a Urls,
+    /// Each page's [`Ref`] as a template value, made when first asked for.
+    refs: Vec<OnceLock<Value>>,
 }
 
 /// The path of a production table's CSV, under the mineral's folder.
@@ -56,8 +78,27 @@ pub fn data_json_path(path: &str) -> String {
 }
 
 impl<'a> Views<'a> {
+    /// Views of `site`, linked through `urls`.
+    pub fn new(site: &'a Site, urls: &'a Urls) -> Self {
+        Views {
+            site,
+            urls,
+            refs: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
     /// A ref to page `i`.
     pub fn page_ref(&self, i: usize) -> Ref<'a> {
+        let mut page = self.plain_ref(i);
+        page.shared = self
+            .refs
+            .get(i)
+            .map(|cell| cell.get_or_init(|| Value::from_serializable(&page)).clone());
+        page
+    }
+
+    /// A ref to page `i`, without its template value.
+    fn plain_ref(&self, i: usize) -> Ref<'a> {
         let p = &self.site.pages[i];
         // A country note without a title is named after its country, not its file.
         let title = match (p.kind, &p.meta.title) {
@@ -74,6 +115,7 @@ impl<'a> Views<'a> {
             title,
             path: self.urls.page(&p.path),
             kind: p.kind.as_str(),
+            shared: None,
         }
     }
 
@@ -771,4 +813,58 @@ pub struct CountryReserve<'a> {
     pub value: f64,
     /// Unit.
     pub unit: &'a str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SiteConfig;
+    use crate::resolve::{Selection, resolve};
+
+    #[test]
+    fn a_shared_ref_gives_templates_and_exports_the_same_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("site.yaml"),
+            "title: T\nbase_url: https://example.org/sub/\n",
+        )
+        .unwrap();
+        let config = SiteConfig::load(dir.path()).unwrap();
+        let page = crate::load::parse_page(
+            std::path::Path::new("content/minerals/gallium.md"),
+            "---\ntitle: \"Gallium <Ga>\"\n---\nBody.\n",
+        )
+        .unwrap();
+        let selection = Selection {
+            profile: crate::config::Profile::Public,
+            drafts: false,
+        };
+        let today = jiff::civil::date(2026, 1, 15);
+        let (site, _) = resolve(config, vec![page], Vec::new(), selection, today).unwrap();
+        for relative in [false, true] {
+            let urls = Urls {
+                base: site.config.base_url(),
+                relative,
+            };
+            let views = Views::new(&site, &urls);
+            let i = site.index["gallium"];
+            let plain = views.plain_ref(i);
+            assert!(plain.shared.is_none());
+            // Twice: made once, then shared.
+            for _ in 0..2 {
+                let shared = views.page_ref(i);
+                assert!(shared.shared.is_some());
+                assert_eq!(
+                    serde_json::to_string(&shared).unwrap(),
+                    serde_json::to_string(&plain).unwrap()
+                );
+                let (a, b) = (
+                    Value::from_serializable(&shared),
+                    Value::from_serializable(&plain),
+                );
+                assert_eq!(a, b);
+                assert!(a.to_string().contains("Gallium <Ga>"), "{a}");
+            }
+        }
+    }
 }
