@@ -316,34 +316,33 @@ pub fn page(renderer: &Renderer<'_>, items: &[Item<'_>]) -> Result<String, Diagn
 pub fn plain_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
     let mut rest = html;
+    // The element whose content is skipped, until its end tag.
     let mut skip_until: Option<&str> = None;
-    while let Some(lt) = rest.find('<') {
+    while let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) {
         if skip_until.is_none() {
             push_text(&mut out, &rest[..lt]);
         }
         let after = &rest[lt..];
-        let Some(gt) = after.find('>') else {
+        let Some(gt) = memchr::memchr(b'>', after.as_bytes()) else {
             rest = "";
             break;
         };
         let tag = &after[1..gt];
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let closing = tag.starts_with('/');
+        let unslashed = tag.trim_start_matches('/');
+        let name_len = unslashed
+            .bytes()
+            .take_while(u8::is_ascii_alphanumeric)
+            .count();
+        let name = &unslashed[..name_len];
         match skip_until {
-            Some(end) if tag.starts_with('/') && name == end => skip_until = None,
+            Some(end) if closing && name.eq_ignore_ascii_case(end) => skip_until = None,
             Some(_) => {}
             None => {
-                if !tag.starts_with('/') && !tag.ends_with('/') {
-                    skip_until = match name.as_str() {
-                        "svg" => Some("svg"),
-                        "script" => Some("script"),
-                        "style" => Some("style"),
-                        _ => None,
-                    };
+                if !closing && !tag.ends_with('/') {
+                    skip_until = ["svg", "script", "style"]
+                        .into_iter()
+                        .find(|skipped| name.eq_ignore_ascii_case(skipped));
                 }
                 // Block-level tags separate words.
                 out.push(' ');
@@ -354,8 +353,17 @@ pub fn plain_text(html: &str) -> String {
     if skip_until.is_none() {
         push_text(&mut out, rest);
     }
-    let text = out.replace(ROOT_MARK, "");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    if out.contains(ROOT_MARK) {
+        out = out.replace(ROOT_MARK, "");
+    }
+    let mut text = String::with_capacity(out.len());
+    for word in out.split_whitespace() {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(word);
+    }
+    text
 }
 
 fn push_text(out: &mut String, text: &str) {
@@ -403,6 +411,14 @@ mod tests {
     fn plain_text_drops_tags_and_charts() {
         let html = "<h2 id=\"a\">Supply &amp; demand</h2><p>China&#39;s <a href=\"x\">share</a></p><svg><title>chart</title><text>98%</text></svg><p>end</p>";
         assert_eq!(plain_text(html), "Supply & demand China's share end");
+    }
+
+    #[test]
+    fn plain_text_skips_scripts_and_styles_in_any_case_and_keeps_the_rest() {
+        let html = "<P>One</P><SCRIPT type=\"x\">var a = \"<p>no</p>\";</Script><style>p{}</STYLE>\n\t<br/>two&nbsp;&lt;b&gt; <svg/>three<img src=\"$orebrief-root$a.png\"> $orebrief-root$four</p>";
+        assert_eq!(plain_text(html), "One two <b> three four");
+        assert_eq!(plain_text("no tags,   just  text "), "no tags, just text");
+        assert_eq!(plain_text("<p>cut <em"), "cut");
     }
 
     #[test]
