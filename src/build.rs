@@ -230,6 +230,7 @@ pub fn prepare(
         profile: config.profile,
         drafts,
     };
+    let mut clock = Instant::now();
     let mut site = match resolve::resolve(config, loaded.pages, loaded.failed, selection, today) {
         Ok((site, warnings)) => {
             problems.extend(warnings);
@@ -245,6 +246,7 @@ pub fn prepare(
         base: site.config.base_url(),
         relative: site.config.relative_urls,
     };
+    lap("  resolve", &mut clock);
 
     // Markdown bodies (and the links they make), in parallel; each text is dropped once
     // rendered, and the front matter's text once resolved, unless `serve` keeps them.
@@ -268,6 +270,7 @@ pub fn prepare(
             .collect()
     };
     crate::render::highlight::clear_memo();
+    lap("  bodies", &mut clock);
     let mut rendered = Vec::with_capacity(bodies.len());
     for body in bodies {
         match body {
@@ -287,6 +290,7 @@ pub fn prepare(
         eprintln!("sizes: packed html {html} yaml {yaml}");
     }
     let country_backlinks = link_bodies(&mut site, &rendered);
+    lap("  backlinks", &mut clock);
     Some(Prepared {
         site,
         templates,
