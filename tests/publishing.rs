@@ -145,6 +145,10 @@ fn fixture() -> Site {
                     "  - { year: 2024, stage: refinery, unit: t, by_country: { CN: 750, JP: 10, KR: 5 }, source: usgs }",
                     "uses:",
                     "  - { name: integrated circuits, share: 70 }",
+                    "reserves: { unit: t, by_country: { CN: 1000, JP: 20 }, world: 1200, source: usgs }",
+                    "us_trade: { net_import_reliance: { year: 2023, percent: 100 }, source: usgs }",
+                    "export_controls:",
+                    "  - { country: CN, effective: 2023-08-01, measure: export licence required, source: usgs }",
                 ],
                 &[
                     "## Supply",
@@ -187,6 +191,7 @@ fn fixture() -> Site {
                     "summary: Refines gallium in Japan.",
                     "facilities:",
                     "  - { name: Osaka Works, country: JP, products: [ { mineral: gallium, capacity: 10, unit: t/yr, source: usgs } ] }",
+                    "  - { name: Kyushu Plant, location: Fukuoka, country: JP, products: [ { mineral: germanium } ] }",
                 ],
                 &["Acme refines [[gallium]]."],
             ),
@@ -515,6 +520,92 @@ fn brief_print_page_has_the_brief_a_contents_table_and_annex_profiles() {
     assert!(
         page.select(&sel("a"))
             .any(|a| a.value().attr("href") == Some(&format!("{BASE}briefs/public-brief/print/")))
+    );
+}
+
+#[test]
+fn pages_and_their_print_parts_show_the_same_data_sections() {
+    let site = fixture();
+    let out = site.build("abs", false, Profile::Public);
+    let page = Html::parse_document(&read(&out, "minerals/gallium/index.html"));
+    let print = Html::parse_document(&read(&out, "briefs/public-brief/print/index.html"));
+    let annex = print
+        .select(&sel("section#mineral-gallium"))
+        .next()
+        .expect("the gallium annex");
+    // The tables and paragraphs of each data section, as text (the headings differ: the
+    // page's carry anchor links, the annex's are a level lower).
+    let text_of = |root: ElementRef<'_>, section: &str| -> String {
+        let section = root
+            .select(&sel(&format!("section.{section}")))
+            .next()
+            .unwrap_or_else(|| panic!("no section.{section}"));
+        section
+            .select(&sel("table, p"))
+            .flat_map(|e| e.text())
+            .collect::<Vec<_>>()
+            .join(" ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for section in [
+        "production",
+        "reserves",
+        "uses",
+        "us-trade",
+        "export-controls",
+        "producers-section",
+    ] {
+        let on_page = text_of(page.root_element(), section);
+        assert!(!on_page.is_empty(), "{section}");
+        assert_eq!(on_page, text_of(annex, section), "{section}");
+    }
+    // The same for a company: its facilities (one product with no status or capacity).
+    let company = Html::parse_document(&read(&out, "companies/acme-metals/index.html"));
+    let acme = print
+        .select(&sel("section#company-acme-metals"))
+        .next()
+        .expect("the acme annex");
+    let facilities = text_of(company.root_element(), "facilities");
+    assert!(
+        facilities.contains("Kyushu Plant (Fukuoka, Japan )"),
+        "{facilities}"
+    );
+    assert!(
+        facilities.contains("Germanium operating n/a"),
+        "{facilities}"
+    );
+    assert_eq!(facilities, text_of(acme, "facilities"));
+    // And for a country, against its part of the whole-portal document: its reserves (which
+    // its page once left out) among them.
+    let country = Html::parse_document(&read(&out, "countries/cn/index.html"));
+    let portal = Html::parse_document(&read(&out, "print/index.html"));
+    let cn = portal
+        .select(&sel("section#country-cn"))
+        .next()
+        .expect("the China part");
+    for section in ["production", "reserves", "export-controls"] {
+        let on_page = text_of(country.root_element(), section);
+        assert!(!on_page.is_empty(), "{section}");
+        assert_eq!(on_page, text_of(cn, section), "{section}");
+    }
+    assert!(text_of(cn, "reserves").contains("Gallium 1,000 t"));
+    // The world total of the reserves, which the page once left out.
+    assert!(text_of(annex, "reserves").contains("World 1,200"));
+    // Page headings keep their anchor links; the annex's are one level lower, without them.
+    assert!(page.select(&sel("h2#reserves a.anchor")).next().is_some());
+    assert!(
+        annex
+            .select(&sel("h3#mineral-gallium-reserves"))
+            .next()
+            .is_some()
+    );
+    assert!(
+        annex
+            .select(&sel("section.reserves a.anchor"))
+            .next()
+            .is_none()
     );
 }
 
