@@ -143,10 +143,26 @@ hugo_site() { # N corpus -> prints the Hugo site dir
 # after run (N=1000: 11, 16, then 21 s of CPU). Both tools are timed this way; the trash is
 # deleted once all timings are taken.
 TRASH="$BENCH_DIR/trash"
+# Deletes the trash when the disk could not hold another output like the one just moved
+# there (three 60k-page outputs take 22 GB: a run once failed with "No space left on
+# device"), then waits, as at the start, for ext4 to stop skipping the freed inodes.
+empty_trash_if_full() { # size in bytes of the output just discarded
+  local avail
+  avail="$(df --output=avail -B1 "$BENCH_DIR" | tail -1 | tr -d ' ')"
+  if [ "$avail" -lt $(( 2 * $1 + (1 << 30) )) ]; then
+    log "$(( avail >> 20 )) MiB free: deleting the trash, then waiting 70 s"
+    rm -rf "$TRASH"
+    sync
+    sleep 70
+  fi
+}
 discard() {
   [ -e "$1" ] || return 0
   mkdir -p "$TRASH"
+  local size
+  size="$(du -sb "$1" | cut -f1)"
   mv "$1" "$TRASH/$(basename "$1").$(date +%s%N)"
+  empty_trash_if_full "$size"
 }
 if [ -d "$TRASH" ]; then # left by an interrupted run
   rm -rf "$TRASH"
