@@ -619,11 +619,16 @@ pub fn write_site(
         }
     };
     let search_and_print = only.is_none_or(|o| o.search_and_print);
+    // What the search index and the search page list.
+    let items = if search_and_print {
+        write::search::items(site)
+    } else {
+        Vec::new()
+    };
     let ((), extra_pages) = rayon::join(
         || {
             let mut clock = Instant::now();
             if search_and_print {
-                let items = write::search::items(site);
                 write_stream(write::search::INDEX_FILE, &mut |out| {
                     write::search::write_script(site, urls, &items, bodies, out)
                 });
@@ -652,6 +657,7 @@ pub fn write_site(
                 templates,
                 &renderer,
                 bodies,
+                &items,
                 &page_html,
                 &write_stream,
                 &script,
@@ -737,14 +743,15 @@ fn site_files(
     }
 }
 
-/// Writes the search page, the printable briefs and the portal as one document; returns
-/// how many pages it wrote.
+/// Writes the search page (listing `items`), the printable briefs and the portal as one
+/// document; returns how many pages it wrote.
 #[allow(clippy::too_many_arguments)]
 fn print_pages(
     site: &Site,
     templates: &Templates,
     renderer: &Renderer<'_>,
     bodies: &[RenderedBody],
+    items: &[write::search::Item<'_>],
     page_html: &(dyn Fn(Result<String, Diagnostic>, &str) + Sync),
     write_stream: &WriteStream<'_>,
     inject: &(dyn Fn(&str) -> String + Sync),
@@ -754,7 +761,7 @@ fn print_pages(
     let mut pages = 0;
     if templates.has("search.html") {
         page_html(
-            write::search::page(renderer, &write::search::items(site)),
+            write::search::page(renderer, items),
             &write::index_file(write::search::PAGE_PATH),
         );
         pages += 1;

@@ -610,6 +610,64 @@ fn pages_and_their_print_parts_show_the_same_data_sections() {
 }
 
 #[test]
+fn portal_print_keeps_its_parts_in_order_across_many_of_them() {
+    // The portal document is rendered 64 parts at a time, each batch written while the next
+    // renders: 150 minerals make three batches, whose parts must follow the table of contents.
+    let mut files: Vec<(String, String)> = vec![(
+        "site.yaml".to_string(),
+        format!("title: Many\nbase_url: {BASE}\n"),
+    )];
+    for n in 0..150 {
+        files.push((
+            format!("content/minerals/m{n:03}.md"),
+            page(
+                &[&format!("title: Mineral {n:03}")],
+                &[&format!("Body {n:03}.")],
+            ),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let site = Site::new(&refs);
+    let out = site.build("abs", false, Profile::Public);
+    let rel = "print/index.html";
+    let text = read(&out, rel);
+    let html = Html::parse_document(&text);
+    let toc: Vec<String> = html
+        .select(&sel("nav.print-toc a"))
+        .filter_map(|a| a.value().attr("href"))
+        .filter(|h| h.starts_with("#mineral-"))
+        .map(|h| h[1..].to_string())
+        .collect();
+    let parts: Vec<String> = html
+        .select(&sel("section[id^=\"mineral-m\"]"))
+        .filter_map(|s| s.value().attr("id"))
+        .filter(|id| !id[8..].contains('-'))
+        .map(str::to_string)
+        .collect();
+    let expected: Vec<String> = (0..150).map(|n| format!("mineral-m{n:03}")).collect();
+    assert_eq!(toc, expected);
+    assert_eq!(parts, expected);
+    // Each part holds its own body, and the document is whole.
+    let body_of = |id: &str| -> String {
+        html.select(&sel(&format!("section#{id} .content")))
+            .next()
+            .map(|c| c.text().collect())
+            .unwrap_or_default()
+    };
+    for n in [0, 63, 64, 127, 128, 149] {
+        assert!(
+            body_of(&format!("mineral-m{n:03}")).contains(&format!("Body {n:03}.")),
+            "part {n}"
+        );
+    }
+    assert!(text.trim_end().ends_with("</html>"));
+    assert_unique_ids(&out, rel);
+}
+
+#[test]
 fn portal_print_page_holds_every_public_page() {
     let site = fixture();
     let out = site.build("rel", true, Profile::Public);
