@@ -12,6 +12,7 @@ use crate::config::{Profile, SiteConfig};
 use crate::diagnostics::{self, Diagnostic};
 use crate::load;
 use crate::model::Kind;
+use crate::render::annexes::Annexes;
 use crate::render::context::{Views, csv_path, data_json_path};
 use crate::render::markdown::Linker;
 use crate::render::pages::{RenderedBody, Renderer, title_case};
@@ -320,8 +321,7 @@ pub fn link_bodies(site: &mut Site, bodies: &[RenderedBody]) -> BTreeMap<String,
 /// Prints how long a stage took, to stderr, when `OREBRIEF_TIMINGS` is set: the figures
 /// `docs/benchmarks.md` breaks a build down by.
 fn lap(stage: &str, since: &mut Instant) {
-    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    if *ON.get_or_init(|| std::env::var_os("OREBRIEF_TIMINGS").is_some()) {
+    if timings_on() {
         eprintln!(
             "timing: {stage:<22} {:>8.1} ms  cpu {:>7.2} s  {}",
             since.elapsed().as_secs_f64() * 1000.0,
@@ -330,6 +330,12 @@ fn lap(stage: &str, since: &mut Instant) {
         );
     }
     *since = Instant::now();
+}
+
+/// Whether `OREBRIEF_TIMINGS` is set.
+fn timings_on() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("OREBRIEF_TIMINGS").is_some())
 }
 
 /// The process's CPU time so far, user plus system, in seconds (Linux; 0 elsewhere): the
@@ -770,15 +776,21 @@ fn print_pages(
         let briefs: Vec<usize> = (0..site.pages.len())
             .filter(|&i| site.pages[i].kind == Kind::Brief)
             .collect();
+        // A profile named by several briefs is rendered once for all their annexes.
+        let annexes = Annexes::new(briefs.iter().flat_map(|&i| renderer.annex_pages(i)));
         briefs.par_iter().for_each(|&i| {
             page_html(
                 renderer
                     .brief_print(i, bodies)
-                    .and_then(|doc| renderer.print_to_string(&doc, bodies)),
+                    .and_then(|doc| renderer.print_to_string(&doc, bodies, Some(&annexes))),
                 &write::index_file(&print::brief_print_path(&site.pages[i].path)),
             );
         });
         lap("  brief prints", &mut clock);
+        if timings_on() {
+            eprintln!("timing:   {}", annexes.summary());
+        }
+        drop(annexes);
         // The whole portal: streamed to its file as its parts are rendered.
         match renderer.portal_print(bodies) {
             Ok(mut doc) => {
@@ -789,7 +801,7 @@ fn print_pages(
                 }
                 write_stream(&write::index_file(print::PORTAL_PATH), &mut |out| {
                     let mut failed = None;
-                    let rendered = renderer.write_print(&doc, bodies, |piece| {
+                    let rendered = renderer.write_print(&doc, bodies, None, |piece| {
                         match out.write_all(piece.as_bytes()) {
                             Ok(()) => true,
                             Err(e) => {

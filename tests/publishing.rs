@@ -609,6 +609,182 @@ fn pages_and_their_print_parts_show_the_same_data_sections() {
     );
 }
 
+/// Three briefs naming the same profiles in different orders (one a top-level page, so one
+/// folder less deep), for the annex parts the printable briefs of a build share.
+fn shared_annexes(theme_header: Option<&str>) -> Site {
+    let mineral = |id: &str, title: &str, producer_note: &str| {
+        page(
+            &[
+                &format!("title: {title}"),
+                "production:",
+                "  - { year: 2024, stage: refinery, unit: t, by_country: { CN: 750, JP: 10 } }",
+            ],
+            &[&format!("About {id}. {producer_note}")],
+        )
+    };
+    let company = |title: &str, mineral: &str| {
+        page(
+            &[
+                &format!("title: {title}"),
+                "country: JP",
+                &format!(
+                    "facilities:\n  - {{ name: {title} Works, country: JP, products: [ {{ mineral: {mineral} }} ] }}"
+                ),
+            ],
+            &[&format!("{title} makes [[{mineral}]].")],
+        )
+    };
+    let brief = |title: &str, minerals: &str, companies: &str| {
+        page(
+            &[
+                "kind: brief",
+                &format!("title: {title}"),
+                "date: 2025-10-30",
+                &format!("minerals: [{minerals}]"),
+                &format!("companies: [{companies}]"),
+            ],
+            &["Text."],
+        )
+    };
+    let mut files = vec![
+        (
+            "site.yaml".to_string(),
+            format!("title: Shared\nbase_url: {BASE}\n"),
+        ),
+        (
+            "content/minerals/gallium.md".to_string(),
+            mineral("gallium", "Gallium", "See [[germanium]]."),
+        ),
+        (
+            "content/minerals/germanium.md".to_string(),
+            mineral("germanium", "Germanium", ""),
+        ),
+        (
+            "content/companies/acme.md".to_string(),
+            company("Acme", "gallium"),
+        ),
+        (
+            "content/companies/beta.md".to_string(),
+            company("Beta", "germanium"),
+        ),
+        (
+            "content/briefs/one.md".to_string(),
+            brief("One", "gallium", "acme"),
+        ),
+        (
+            "content/briefs/two.md".to_string(),
+            brief("Two", "germanium, gallium", "beta, acme"),
+        ),
+        (
+            "content/three.md".to_string(),
+            brief("Three", "germanium, gallium", ""),
+        ),
+    ];
+    if let Some(header) = theme_header {
+        files.push((
+            "templates/partials/print_part_header.html".to_string(),
+            header.to_string(),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    Site::new(&refs)
+}
+
+/// The label shown in the annex `section#{id}` of a brief's printable version, and the
+/// hrefs of its links.
+fn annex(out: &Path, brief: &str, id: &str, label: &str) -> (String, Vec<String>) {
+    let path = match brief {
+        "three" => "three/print/index.html".to_string(),
+        _ => format!("briefs/{brief}/print/index.html"),
+    };
+    let html = Html::parse_document(&read(out, &path));
+    let section = html
+        .select(&sel(&format!("section#{id}")))
+        .next()
+        .unwrap_or_else(|| panic!("{brief}: no {id}"));
+    let shown = section
+        .select(&sel(label))
+        .next()
+        .map(|l| l.text().collect::<String>())
+        .unwrap_or_default();
+    let hrefs = section
+        .select(&sel("a[href]"))
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    (shown, hrefs)
+}
+
+#[test]
+fn briefs_naming_the_same_profile_each_get_its_annex_with_their_own_label_and_links() {
+    // A profile named by several briefs is rendered once for all of them (render::annexes);
+    // each brief must still show it with its own annex letter, and with links that jump
+    // inside that brief's document only to what that document holds.
+    let site = shared_annexes(None);
+    let out = site.build("rel", true, Profile::Public);
+    let gallium = |brief: &str| annex(&out, brief, "mineral-gallium", ".annex-label");
+    let (label, links) = gallium("one");
+    assert_eq!(label, "Annex A");
+    // Acme is an annex of "one": its producer row jumps to it; germanium is not.
+    assert!(links.contains(&"#company-acme".to_string()), "{links:?}");
+    assert!(
+        links.contains(&"../../../minerals/germanium/index.html".to_string()),
+        "{links:?}"
+    );
+    let (label, links) = gallium("two");
+    assert_eq!(label, "Annex B");
+    assert!(links.contains(&"#company-acme".to_string()), "{links:?}");
+    assert!(
+        links.contains(&"#mineral-germanium".to_string()),
+        "{links:?}"
+    );
+    assert_eq!(
+        annex(&out, "two", "mineral-germanium", ".annex-label").0,
+        "Annex A"
+    );
+    assert_eq!(
+        annex(&out, "two", "company-beta", ".annex-label").0,
+        "Annex C"
+    );
+    assert_eq!(
+        annex(&out, "two", "company-acme", ".annex-label").0,
+        "Annex D"
+    );
+    // "three" is a top-level page, one folder less deep, and names no company: its links
+    // climb one level less and lead to the company's page.
+    let (label, links) = gallium("three");
+    assert_eq!(label, "Annex B");
+    assert!(
+        links.contains(&"../../companies/acme/index.html".to_string()),
+        "{links:?}"
+    );
+    assert!(
+        links.contains(&"#mineral-germanium".to_string()),
+        "{links:?}"
+    );
+    for brief in ["briefs/one", "briefs/two", "three"] {
+        assert_unique_ids(&out, &format!("{brief}/print/index.html"));
+    }
+    let problems = crawl(&out, BASE, true);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_theme_that_transforms_the_annex_label_still_gets_each_label() {
+    // The shared annex parts are rendered with a placeholder label; a theme that filters
+    // the label (here to capitals) must see the real one.
+    let header = "<header>{% if part.label %}<p class=\"label\">{{ part.label | upper }}|{{ part.label | length }}</p>{% endif %}<h{{ part.level }} id=\"title\">{{ page.title }}</h{{ part.level }}></header>";
+    let site = shared_annexes(Some(header));
+    let out = site.build("rel", true, Profile::Public);
+    let label = |brief: &str, id: &str| annex(&out, brief, id, ".label").0;
+    assert_eq!(label("one", "mineral-gallium"), "ANNEX A|7");
+    assert_eq!(label("two", "mineral-gallium"), "ANNEX B|7");
+    assert_eq!(label("two", "company-acme"), "ANNEX D|7");
+    assert_eq!(label("three", "mineral-gallium"), "ANNEX B|7");
+}
+
 #[test]
 fn portal_print_keeps_its_parts_in_order_across_many_of_them() {
     // The portal document is rendered 64 parts at a time, each batch written while the next

@@ -1,5 +1,6 @@
 //! Stage 3, **render**: Markdown bodies, shortcodes, charts and Tera templates.
 
+pub mod annexes;
 pub mod charts;
 pub mod context;
 pub mod format;

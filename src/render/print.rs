@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use tera::{Context, Value};
 
+use super::annexes::Annexes;
 use super::context::{CountryDetails, PageView};
 use super::markdown::TocEntry;
 use super::pages::{RenderedBody, Renderer};
@@ -153,17 +154,7 @@ impl<'a> Renderer<'a> {
         let page = &site.pages[i];
         let path = brief_print_path(&page.path);
         let mut annexes = Vec::new();
-        let named = |ids: &Option<Vec<String>>, kind| {
-            ids.iter()
-                .flatten()
-                .filter_map(move |id| site.find(id, kind))
-                .collect::<Vec<usize>>()
-        };
-        let mut subjects = named(&page.meta.minerals, Kind::Mineral);
-        subjects.extend(named(&page.meta.companies, Kind::Company));
-        let mut seen = std::collections::HashSet::new();
-        subjects.retain(|j| seen.insert(*j));
-        for (n, j) in subjects.into_iter().enumerate() {
+        for (n, j) in self.annex_pages(i).into_iter().enumerate() {
             annexes.push(Planned {
                 subject: Subject::Page(j),
                 anchor: anchor_of(site, Subject::Page(j)),
@@ -205,6 +196,24 @@ impl<'a> Renderer<'a> {
             chapters,
             bodies,
         )
+    }
+
+    /// The pages that are annexes of brief `i`'s printable version, in order: the minerals
+    /// it names, then the companies, each once.
+    pub fn annex_pages(&self, i: usize) -> Vec<usize> {
+        let site = self.views.site;
+        let page = &site.pages[i];
+        let named = |ids: &Option<Vec<String>>, kind| {
+            ids.iter()
+                .flatten()
+                .filter_map(move |id| site.find(id, kind))
+                .collect::<Vec<usize>>()
+        };
+        let mut pages = named(&page.meta.minerals, Kind::Mineral);
+        pages.extend(named(&page.meta.companies, Kind::Company));
+        let mut seen = std::collections::HashSet::new();
+        pages.retain(|j| seen.insert(*j));
+        pages
     }
 
     /// Renders the whole portal as one document: home, minerals, companies, countries,
@@ -426,19 +435,21 @@ impl<'a> Renderer<'a> {
 
     /// Writes `doc` through `emit`, piece by piece: the shell's text and the parts, each
     /// rendered when its turn comes ([`PARTS_AT_ONCE`] at a time, in parallel, while the
-    /// parts rendered before are emitted). Stops at the first part that fails to render, or
-    /// when `emit` returns false.
+    /// parts rendered before are emitted). Annexes come from `annexes` when given (the
+    /// cache shared by the briefs of a build). Stops at the first part that fails to render,
+    /// or when `emit` returns false.
     pub fn write_print(
         &self,
         doc: &PrintDocument<'_>,
         bodies: &[RenderedBody],
+        annexes: Option<&Annexes>,
         mut emit: impl FnMut(&str) -> bool + Send,
     ) -> Result<(), Diagnostic> {
         use rayon::prelude::*;
         let render = |chunk: &[Planned<'_>]| -> Vec<Result<String, Diagnostic>> {
             chunk
                 .par_iter()
-                .map(|planned| self.print_part(doc, planned, bodies))
+                .map(|planned| self.print_part(doc, planned, bodies, annexes))
                 .collect()
         };
         let mut rest = doc.shell.as_str();
@@ -477,14 +488,16 @@ impl<'a> Renderer<'a> {
         Ok(())
     }
 
-    /// The whole of `doc` as one string (a brief and its annexes).
+    /// The whole of `doc` as one string (a brief and its annexes, taken from `annexes` when
+    /// given).
     pub fn print_to_string(
         &self,
         doc: &PrintDocument<'_>,
         bodies: &[RenderedBody],
+        annexes: Option<&Annexes>,
     ) -> Result<String, Diagnostic> {
         let mut out = String::with_capacity(doc.shell.len() + doc.parts.len() * 40_000);
-        self.write_print(doc, bodies, |piece| {
+        self.write_print(doc, bodies, annexes, |piece| {
             out.push_str(piece);
             true
         })?;
@@ -492,14 +505,29 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders one part, its ids prefixed with its anchor and its links to other parts of
-    /// the document turned into jumps.
+    /// the document turned into jumps. A labelled part of a page (an annex) comes from
+    /// `annexes` when given.
     fn print_part(
         &self,
         doc: &PrintDocument<'_>,
         planned: &Planned<'_>,
         bodies: &[RenderedBody],
+        annexes: Option<&Annexes>,
     ) -> Result<String, Diagnostic> {
-        let html = self.part(&doc.path, &doc.root, planned, bodies)?;
+        let html = match (annexes, planned.subject, planned.label.as_deref()) {
+            (Some(annexes), Subject::Page(j), Some(label)) => {
+                annexes.part(j, &doc.root, label, |label| {
+                    self.part(&doc.path, &doc.root, planned, Some(label), bodies)
+                })?
+            }
+            _ => self.part(
+                &doc.path,
+                &doc.root,
+                planned,
+                planned.label.as_deref(),
+                bodies,
+            )?,
+        };
         let prefix = format!("{}-", planned.anchor);
         Ok(rewrite_part(
             &html,
@@ -549,12 +577,13 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders one part through `partials/print_<kind>.html`.
+    /// Renders one part through `partials/print_<kind>.html`, with `label` as its label.
     fn part(
         &self,
         doc_path: &str,
         root: &str,
         planned: &Planned<'_>,
+        label: Option<&str>,
         bodies: &[RenderedBody],
     ) -> Result<String, Diagnostic> {
         let site = self.views.site;
@@ -582,7 +611,7 @@ impl<'a> Renderer<'a> {
             "part",
             &PartInfo {
                 anchor: &planned.anchor,
-                label: planned.label.as_deref(),
+                label,
                 level: planned.level.min(6),
                 sub: (planned.level + 1).min(6),
                 headless: planned.headless,
