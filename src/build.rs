@@ -773,25 +773,9 @@ fn print_pages(
         pages += 1;
     }
     if templates.has("print.html") {
-        let briefs: Vec<usize> = (0..site.pages.len())
-            .filter(|&i| site.pages[i].kind == Kind::Brief)
-            .collect();
-        // A profile named by several briefs is rendered once for all their annexes.
-        let annexes = Annexes::new(briefs.iter().flat_map(|&i| renderer.annex_pages(i)));
-        briefs.par_iter().for_each(|&i| {
-            page_html(
-                renderer
-                    .brief_print(i, bodies)
-                    .and_then(|doc| renderer.print_to_string(&doc, bodies, Some(&annexes))),
-                &write::index_file(&print::brief_print_path(&site.pages[i].path)),
-            );
-        });
-        lap("  brief prints", &mut clock);
-        if timings_on() {
-            eprintln!("timing:   {}", annexes.summary());
-        }
-        drop(annexes);
-        // The whole portal: streamed to its file as its parts are rendered.
+        // The whole portal, streamed to its file as its parts are rendered; before the
+        // briefs, whose shared annexes (below) would otherwise still be held by the
+        // allocator while the portal's table of contents is built.
         match renderer.portal_print(bodies) {
             Ok(mut doc) => {
                 if let Some(at) = doc.shell.rfind("</body>") {
@@ -819,6 +803,23 @@ fn print_pages(
             Err(d) => page_html(Err(d), ""),
         }
         lap("  portal print", &mut clock);
+        let briefs: Vec<usize> = (0..site.pages.len())
+            .filter(|&i| site.pages[i].kind == Kind::Brief)
+            .collect();
+        // A profile named by several briefs is rendered once for all their annexes.
+        let annexes = Annexes::new(briefs.iter().flat_map(|&i| renderer.annex_pages(i)));
+        briefs.par_iter().for_each(|&i| {
+            page_html(
+                renderer
+                    .brief_print(i, bodies)
+                    .and_then(|doc| renderer.print_to_string(&doc, bodies, Some(&annexes))),
+                &write::index_file(&print::brief_print_path(&site.pages[i].path)),
+            );
+        });
+        lap("  brief prints", &mut clock);
+        if timings_on() {
+            eprintln!("timing:   {}", annexes.summary());
+        }
         pages += briefs.len() + 1;
     }
     pages

@@ -5,30 +5,36 @@
 //! render) is the same in all of them but for its label, "Annex B" in one and "Annex A" in
 //! another. The links of a part are made document-specific afterwards
 //! ([`super::print`]'s `rewrite_part`), so the template's output can be shared: each part is
-//! rendered once with a placeholder for its label, kept packed ([`PackedHtml`]) until the
-//! last brief that names it is written, and given its label on each use.
+//! rendered once with a placeholder for its label, kept packed with LZ4 until the last brief
+//! that names it is written, and given its label on each use.
 //!
-//! Only pages named by two briefs or more are kept, each until its last use, within
-//! [`MAX_BYTES`]. The result is the same as without the cache: the first use of each label
+//! Only pages named by two briefs or more are kept, within [`MAX_BYTES`]. The packed parts
+//! are stored end to end in blocks of [`BLOCK_BYTES`], all freed together when the cache
+//! is dropped: held as thousands of separate allocations, scattered through the
+//! allocator's pages, their memory was not reused by what the build did next and raised its
+//! peak by their size. The result is the same as without the cache: the first use of each label
 //! value is also rendered with the label itself and compared; a theme that does more with
 //! `part.label` than show it (a filter, a test on its value) makes them differ, and the cache
 //! is then switched off for the rest of the build.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 
-use super::packed::PackedHtml;
 use crate::diagnostics::Diagnostic;
 
 /// Stands for the label while a part is rendered for the cache: private-use characters,
 /// which HTML escaping leaves alone and which no label holds.
 pub const LABEL_MARK: &str = "\u{F8FF}orebrief-annex-label\u{F8FF}";
 
-/// The most packed bytes the cache holds at once (48 MiB). A mineral's annex packs to about
-/// 13 KB and a company's to about 5 KB, so a portal of 2,000 minerals fits about twice over;
-/// past the limit, parts are rendered each time they are used, as without the cache.
+/// The most packed bytes the cache stores (48 MiB). A mineral's annex packs to about 13 KB
+/// and a company's to about 5 KB, so the annexes of a portal of 2,000 minerals fit with room
+/// to spare; past the limit, parts are rendered each time they are used, as without the
+/// cache.
 pub const MAX_BYTES: usize = 48 << 20;
+
+/// The size of a block of packed parts (1 MiB).
+const BLOCK_BYTES: usize = 1 << 20;
 
 /// The shared annex parts of one build's printable briefs.
 pub struct Annexes {
@@ -46,9 +52,10 @@ struct State {
     left: HashMap<usize, u32>,
     /// The kept parts, by page index.
     parts: HashMap<usize, Entry>,
-    /// Packed bytes held by `parts`, and the most they held.
+    /// The packed parts, end to end.
+    blocks: Vec<Vec<u8>>,
+    /// Packed bytes stored in `blocks`.
     bytes: usize,
-    peak: usize,
     /// Label values whose first use was checked.
     checked: HashSet<String>,
 }
@@ -57,7 +64,46 @@ struct Entry {
     /// The relative root of the document the part was rendered for: a brief at another
     /// depth of the site cannot use it.
     root: String,
-    html: Arc<PackedHtml>,
+    /// Where its packed bytes are in `blocks`.
+    block: usize,
+    start: usize,
+    len: usize,
+    /// The length of the HTML.
+    unpacked: usize,
+}
+
+impl State {
+    /// The HTML of `entry`; `None` should the bytes not unpack (they always do).
+    fn unpack(&self, entry: &Entry) -> Option<String> {
+        let packed = self
+            .blocks
+            .get(entry.block)?
+            .get(entry.start..entry.start + entry.len)?;
+        let bytes = lz4_flex::block::decompress(packed, entry.unpacked).ok()?;
+        String::from_utf8(bytes).ok()
+    }
+
+    /// Stores `packed` at the end of the last block, or of a new one; `None` past
+    /// [`MAX_BYTES`].
+    fn store(&mut self, packed: &[u8]) -> Option<(usize, usize)> {
+        if self.bytes + packed.len() > MAX_BYTES {
+            return None;
+        }
+        let fits = self
+            .blocks
+            .last()
+            .is_some_and(|b| b.capacity() - b.len() >= packed.len());
+        if !fits {
+            self.blocks
+                .push(Vec::with_capacity(BLOCK_BYTES.max(packed.len())));
+        }
+        let block = self.blocks.len() - 1;
+        let target = &mut self.blocks[block];
+        let start = target.len();
+        target.extend_from_slice(packed);
+        self.bytes += packed.len();
+        Some((block, start))
+    }
 }
 
 impl Annexes {
@@ -109,13 +155,12 @@ impl Annexes {
                 None => 0,
             };
             let kept = match state.parts.get(&j) {
-                Some(entry) if entry.root == root => Some(Arc::clone(&entry.html)),
+                Some(entry) if entry.root == root => state.unpack(entry),
                 _ => None,
             };
             if left == 0 {
-                if let Some(entry) = state.parts.remove(&j) {
-                    state.bytes -= entry.html.packed_len();
-                }
+                // Its bytes stay in their block until the cache is dropped.
+                state.parts.remove(&j);
             }
             let check = !state.checked.contains(label);
             if check {
@@ -124,59 +169,59 @@ impl Annexes {
             (kept, left, check)
         };
         let (marked, fresh) = match kept {
-            Some(packed) => {
+            Some(html) => {
                 self.hits.fetch_add(1, Ordering::Relaxed);
-                (packed.unpack(), None)
+                (html, None)
             }
             None => {
                 self.renders.fetch_add(1, Ordering::Relaxed);
                 let html = render(LABEL_MARK)?;
-                let packed = (left > 0).then(|| PackedHtml::pack(&html));
+                let packed = (left > 0).then(|| lz4_flex::block::compress(html.as_bytes()));
                 (html, packed)
             }
         };
-        let html = marked.replace(LABEL_MARK, label);
+        let unpacked = marked.len();
+        let html = super::urls::replace_marks(marked, LABEL_MARK, label);
         if check {
             let direct = render(label)?;
             if direct != html {
                 self.off.store(true, Ordering::Relaxed);
                 let mut state = self.state();
                 state.parts.clear();
-                state.bytes = 0;
+                state.blocks.clear();
                 return Ok(direct);
             }
         }
         if let Some(packed) = fresh {
             let mut state = self.state();
-            let size = packed.packed_len();
             let wanted = state.left.get(&j).is_some_and(|&n| n > 0)
                 && !state.parts.contains_key(&j)
-                && state.bytes + size <= MAX_BYTES
                 && !self.off.load(Ordering::Relaxed);
-            if wanted {
+            if let Some((block, start)) = wanted.then(|| state.store(&packed)).flatten() {
                 state.parts.insert(
                     j,
                     Entry {
                         root: root.to_string(),
-                        html: Arc::new(packed),
+                        block,
+                        start,
+                        len: packed.len(),
+                        unpacked,
                     },
                 );
-                state.bytes += size;
-                state.peak = state.peak.max(state.bytes);
             }
         }
         Ok(html)
     }
 
     /// What the cache did, for `OREBRIEF_TIMINGS`: parts used from it, parts rendered, the
-    /// most it held and whether it was switched off.
+    /// bytes it stored and whether it was switched off.
     pub fn summary(&self) -> String {
         let state = self.state();
         format!(
-            "annex parts: {} rendered, {} reused, at most {:.1} MiB packed{}",
+            "annex parts: {} rendered, {} reused, {:.1} MiB packed{}",
             self.renders.load(Ordering::Relaxed),
             self.hits.load(Ordering::Relaxed),
-            state.peak as f64 / (1024.0 * 1024.0),
+            state.bytes as f64 / (1024.0 * 1024.0),
             if self.off.load(Ordering::Relaxed) {
                 " (switched off: the theme does more with part.label than show it)"
             } else {
@@ -223,9 +268,8 @@ mod tests {
         );
         // Reused; only the check of the new label "Annex B" rendered.
         assert_eq!(calls.get(), 3);
-        // Its last use is done: the part is no longer held.
+        // Its last use is done: the part is no longer kept.
         assert!(annexes.state().parts.is_empty());
-        assert_eq!(annexes.state().bytes, 0);
         assert!(annexes.summary().contains("1 rendered, 1 reused"));
     }
 
@@ -237,6 +281,38 @@ mod tests {
             .part(3, "../", "Annex A", template(3, &calls))
             .unwrap();
         assert!(annexes.state().parts.is_empty());
+        assert_eq!(annexes.state().bytes, 0);
+    }
+
+    #[test]
+    fn parts_are_stored_end_to_end_in_blocks() {
+        let uses: Vec<usize> = (0..40).flat_map(|j| [j, j]).collect();
+        let annexes = Annexes::new(uses);
+        // Parts of about 100 KB that barely pack: about ten to a block.
+        let big = |j: usize| {
+            move |label: &str| -> Result<String, Diagnostic> {
+                let mut seed = j as u64 + 1;
+                let noise: String = (0..100_000)
+                    .map(|_| {
+                        seed = seed
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        char::from(b'a' + (seed >> 59) as u8)
+                    })
+                    .collect();
+                Ok(format!("<p>{label}</p>{noise}"))
+            }
+        };
+        for j in 0..40 {
+            annexes.part(j, "../", "Annex A", big(j)).unwrap();
+        }
+        let blocks = annexes.state().blocks.len();
+        assert!((3..=6).contains(&blocks), "{blocks} blocks");
+        for j in 0..40 {
+            let html = annexes.part(j, "../", "Annex B", big(j)).unwrap();
+            assert_eq!(html, big(j)("Annex B").unwrap());
+        }
+        assert!(annexes.summary().contains("40 rendered, 40 reused"));
     }
 
     #[test]

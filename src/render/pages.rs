@@ -122,7 +122,7 @@ impl<'a> Renderer<'a> {
             return Err(errors);
         }
         if !self.views.urls.relative {
-            html = html.replace(ROOT_MARK, &self.views.urls.base);
+            html = super::urls::with_root(html, &self.views.urls.base);
         }
         Ok(RenderedBody {
             html: PackedHtml::pack(&html),
@@ -745,7 +745,8 @@ fn fill_placeholders(html: &str, outputs: &mut [Option<String>]) -> String {
             *in_tag = chunk.as_bytes()[i] == b'<';
         }
     };
-    while let Some(at) = rest.find(WORD) {
+    let finder = memchr::memmem::Finder::new(WORD);
+    while let Some(at) = finder.find(rest.as_bytes()) {
         let after = &rest[at + WORD.len()..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
         let end = at + WORD.len() + digits + 1;

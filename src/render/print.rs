@@ -56,8 +56,17 @@ pub fn part_marker(n: usize) -> String {
     format!("<!--orebrief-print-part-{n}-->")
 }
 
-/// How many parts are rendered (in parallel) before they are written out.
+/// The most parts rendered (in parallel) before they are written out.
 const PARTS_AT_ONCE: usize = 64;
+
+/// How much rendered HTML a chunk of parts should hold (4 MiB): a chunk of parts is held
+/// while the next one renders, and the parts of a portal differ a hundredfold in size (a
+/// company against a country with every producer and brief of its own), so chunks are
+/// sized from the parts just rendered.
+const CHUNK_BYTES: usize = 4 << 20;
+
+/// The parts in the first chunk of a kind, before any part of that kind was measured.
+const FIRST_CHUNK: usize = 8;
 
 /// What a part of a document shows.
 #[derive(Clone, Copy)]
@@ -434,8 +443,10 @@ impl<'a> Renderer<'a> {
     }
 
     /// Writes `doc` through `emit`, piece by piece: the shell's text and the parts, each
-    /// rendered when its turn comes ([`PARTS_AT_ONCE`] at a time, in parallel, while the
-    /// parts rendered before are emitted). Annexes come from `annexes` when given (the
+    /// rendered when its turn comes, a chunk at a time, in parallel, while the chunk
+    /// rendered before is emitted. A chunk holds parts of one kind, [`FIRST_CHUNK`] of them
+    /// at first, then as many as make about [`CHUNK_BYTES`] at the size of the parts of the
+    /// chunk before (at most [`PARTS_AT_ONCE`]). Annexes come from `annexes` when given (the
     /// cache shared by the briefs of a build). Stops at the first part that fails to render,
     /// or when `emit` returns false.
     pub fn write_print(
@@ -472,11 +483,35 @@ impl<'a> Renderer<'a> {
             }
             Ok(true)
         };
-        let mut chunks = doc.parts.chunks(PARTS_AT_ONCE);
-        let mut pending = chunks.next().map(render);
+        let site = self.views.site;
+        let kind = |n: usize| subject_kind(site, doc.parts[n].subject);
+        // The chunk that starts at part `start`, after a chunk of `before` parts of
+        // `before_kind` that rendered to `bytes`.
+        let chunk_at = |start: usize, before: Option<(&str, usize, usize)>| {
+            let this = kind(start);
+            let size = match before {
+                Some((k, n, bytes)) if k == this => {
+                    (CHUNK_BYTES * n / bytes.max(1)).clamp(1, PARTS_AT_ONCE)
+                }
+                _ => FIRST_CHUNK,
+            };
+            let end = (start..doc.parts.len().min(start + size))
+                .take_while(|&n| kind(n) == this)
+                .count();
+            start..start + end
+        };
+        let mut range = (!doc.parts.is_empty()).then(|| chunk_at(0, None));
+        let mut pending = range.clone().map(|r| render(&doc.parts[r]));
         while let Some(htmls) = pending.take() {
-            let (emitted, rendered) = match chunks.next() {
-                Some(chunk) => rayon::join(|| emit_chunk(htmls), || Some(render(chunk))),
+            let done = range.clone().unwrap_or_default();
+            let bytes = htmls
+                .iter()
+                .map(|h| h.as_ref().map_or(0, String::len))
+                .sum();
+            range = (done.end < doc.parts.len())
+                .then(|| chunk_at(done.end, Some((kind(done.start), done.len(), bytes))));
+            let (emitted, rendered) = match range.clone() {
+                Some(r) => rayon::join(|| emit_chunk(htmls), || Some(render(&doc.parts[r]))),
                 None => (emit_chunk(htmls), None),
             };
             if !emitted? {

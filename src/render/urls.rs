@@ -9,7 +9,14 @@ pub const ROOT_MARK: &str = "$orebrief-root$";
 /// `html` with every [`ROOT_MARK`] replaced by `root` (returned as it is when it has none,
 /// as absolute builds' bodies do).
 pub fn with_root(html: String, root: &str) -> String {
-    let finder = memchr::memmem::Finder::new(ROOT_MARK);
+    replace_marks(html, ROOT_MARK, root)
+}
+
+/// `html` with every `mark` replaced by `with`, `html` itself when it holds none. A
+/// SIMD substring search (`memchr::memmem`): markers are looked for in every rendered page,
+/// and `str::replace` scans several times slower.
+pub fn replace_marks(html: String, mark: &str, with: &str) -> String {
+    let finder = memchr::memmem::Finder::new(mark);
     let mut marks = finder.find_iter(html.as_bytes()).peekable();
     if marks.peek().is_none() {
         return html;
@@ -18,8 +25,8 @@ pub fn with_root(html: String, root: &str) -> String {
     let mut copied = 0;
     for at in marks {
         out.push_str(&html[copied..at]);
-        out.push_str(root);
-        copied = at + ROOT_MARK.len();
+        out.push_str(with);
+        copied = at + mark.len();
     }
     out.push_str(&html[copied..]);
     out
