@@ -233,6 +233,67 @@ mod highlight_code {
     }
 }
 
+/// Stage 3: one page through its templates, its body already rendered: the web page of each
+/// kind, and a brief's printable version (the brief and its annex profiles).
+mod render_page {
+    use super::*;
+    use orebrief::build::{Prepared, load_inputs, prepare, renderer};
+
+    fn setup() -> &'static Prepared {
+        static P: OnceLock<Prepared> = OnceLock::new();
+        P.get_or_init(|| {
+            let fixture = small();
+            let config = fixture.config();
+            let (loaded, templates) = load_inputs(fixture.root(), &config);
+            let mut problems = Vec::new();
+            prepare(
+                config,
+                loaded,
+                templates,
+                false,
+                today(),
+                false,
+                &mut problems,
+            )
+            .expect("the corpus builds")
+        })
+    }
+
+    fn first(prepared: &Prepared, section: &str) -> usize {
+        prepared
+            .site
+            .pages
+            .iter()
+            .position(|p| p.section == section && p.id != format!("_index/{section}"))
+            .expect("a page")
+    }
+
+    #[divan::bench(args = ["minerals", "companies", "briefs"])]
+    fn web_page(bencher: divan::Bencher, section: &str) {
+        let p = setup();
+        let renderer = renderer(&p.site, &p.urls, &p.templates);
+        let i = first(p, section);
+        bencher.bench(|| {
+            renderer
+                .page(divan::black_box(i), &p.bodies[i])
+                .map(|h| h.len())
+        });
+    }
+
+    #[divan::bench]
+    fn brief_print(bencher: divan::Bencher) {
+        let p = setup();
+        let renderer = renderer(&p.site, &p.urls, &p.templates);
+        let i = first(p, "briefs");
+        bencher.bench(|| {
+            renderer
+                .brief_print(divan::black_box(i), &p.bodies)
+                .and_then(|doc| renderer.print_to_string(&doc, &p.bodies, None))
+                .map(|h| h.len())
+        });
+    }
+}
+
 /// Stage 2: the graph (relations, validation, metrics, countries) of N minerals, 6N pages.
 mod resolve_graph {
     use super::*;

@@ -2,7 +2,8 @@
 //! Everything is computed here, in Rust; templates only display it.
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 use tera::Value;
@@ -47,14 +48,32 @@ impl Serialize for Ref<'_> {
 }
 
 /// A link to a country page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct CountryRef<'a> {
     /// ISO code.
     pub code: &'a str,
     /// Display name.
     pub name: &'a str,
     /// Site path.
-    pub path: String,
+    pub path: Arc<str>,
+    /// The same three fields as a template value, made once per build for each country of
+    /// the graph by [`Views::new`]: countries fill every production table, and Tera takes
+    /// a ready value by reference count (as for [`Ref`]).
+    shared: Option<Value>,
+}
+
+impl Serialize for CountryRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        if let Some(value) = &self.shared {
+            return value.serialize(serializer);
+        }
+        let mut fields = serializer.serialize_struct("CountryRef", 3)?;
+        fields.serialize_field("code", self.code)?;
+        fields.serialize_field("name", self.name)?;
+        fields.serialize_field("path", &*self.path)?;
+        fields.end()
+    }
 }
 
 /// Builds views of the site for one build.
@@ -65,6 +84,8 @@ pub struct Views<'a> {
     pub urls: &'a Urls,
     /// Each page's [`Ref`] as a template value, made when first asked for.
     refs: Vec<OnceLock<Value>>,
+    /// The ref of each country of the graph: its path, and its fields as a template value.
+    countries: HashMap<&'a str, (Arc<str>, Value)>,
 }
 
 /// The path of a production table's CSV, under the mineral's folder.
@@ -80,11 +101,23 @@ pub fn data_json_path(path: &str) -> String {
 impl<'a> Views<'a> {
     /// Views of `site`, linked through `urls`.
     pub fn new(site: &'a Site, urls: &'a Urls) -> Self {
-        Views {
+        let mut views = Views {
             site,
             urls,
             refs: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
-        }
+            countries: HashMap::new(),
+        };
+        views.countries = site
+            .graph
+            .countries
+            .keys()
+            .map(|code| {
+                let plain = views.plain_country_ref(code);
+                let value = Value::from_serializable(&plain);
+                (code.as_str(), (plain.path, value))
+            })
+            .collect();
+        views
     }
 
     /// A ref to page `i`.
@@ -124,6 +157,23 @@ impl<'a> Views<'a> {
     where
         'a: 'b,
     {
+        let country = self.site.graph.countries.get(code);
+        match (country, self.countries.get(code)) {
+            (Some(country), Some((path, value))) => CountryRef {
+                code,
+                name: &country.name,
+                path: Arc::clone(path),
+                shared: Some(value.clone()),
+            },
+            _ => self.plain_country_ref(code),
+        }
+    }
+
+    /// A ref to the page of country `code`, without its template value.
+    fn plain_country_ref<'b>(&self, code: &'b str) -> CountryRef<'b>
+    where
+        'a: 'b,
+    {
         let name = self
             .site
             .graph
@@ -138,7 +188,8 @@ impl<'a> Views<'a> {
             path: self
                 .urls
                 .page(&format!("countries/{}/", code.to_ascii_lowercase()))
-                .into_owned(),
+                .into(),
+            shared: None,
         }
     }
 
@@ -832,7 +883,7 @@ mod tests {
         let config = SiteConfig::load(dir.path()).unwrap();
         let page = crate::load::parse_page(
             std::path::Path::new("content/minerals/gallium.md"),
-            "---\ntitle: \"Gallium <Ga>\"\n---\nBody.\n",
+            "---\ntitle: \"Gallium <Ga>\"\nproduction:\n  - { year: 2024, stage: mine, unit: t, by_country: { CN: 5 } }\n---\nBody.\n",
         )
         .unwrap();
         let selection = Selection {
@@ -865,6 +916,18 @@ mod tests {
                 assert_eq!(a, b);
                 assert!(a.to_string().contains("Gallium <Ga>"), "{a}");
             }
+            let plain = views.plain_country_ref("CN");
+            let shared = views.country_ref("CN");
+            assert!(plain.shared.is_none() && shared.shared.is_some());
+            assert_eq!(
+                serde_json::to_string(&shared).unwrap(),
+                serde_json::to_string(&plain).unwrap()
+            );
+            let value = Value::from_serializable(&shared);
+            assert_eq!(value, Value::from_serializable(&plain));
+            assert!(value.to_string().contains("countries/cn/"), "{value}");
+            // A code outside the graph gets its fields made on the spot.
+            assert!(views.country_ref("NO").shared.is_none());
         }
     }
 }

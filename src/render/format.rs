@@ -5,6 +5,11 @@ pub fn number(value: f64, decimals: usize) -> String {
     if !value.is_finite() {
         return String::new();
     }
+    // Whole numbers (most figures: tonnes, capacities) skip float formatting, whose exact
+    // mode falls back to a slow big-number algorithm for them.
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        return group_thousands(value as i64);
+    }
     let fixed = format!("{:.*}", decimals, value.abs());
     let (int, frac) = match fixed.split_once('.') {
         Some((i, f)) => (i, f.trim_end_matches('0')),
@@ -15,18 +20,33 @@ pub fn number(value: f64, decimals: usize) -> String {
     if value < 0.0 && !is_zero {
         out.push('-');
     }
-    let digits = int.len();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (digits - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
+    push_grouped(&mut out, int);
     if !frac.is_empty() {
         out.push('.');
         out.push_str(frac);
     }
     out
+}
+
+/// `-1234567` -> `-1,234,567`.
+fn group_thousands(value: i64) -> String {
+    let digits = value.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if value < 0 {
+        out.push('-');
+    }
+    push_grouped(&mut out, &digits);
+    out
+}
+
+/// Appends the ASCII digits `digits` with a comma between groups of three.
+fn push_grouped(out: &mut String, digits: &str) {
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
 }
 
 /// `74.25` -> `74.3%` with one decimal by default (kept even when zero: `50.0%`).
@@ -49,6 +69,31 @@ mod tests {
         assert_eq!(number(-1500.0, 0), "-1,500");
         assert_eq!(number(999.999, 2), "1,000");
         assert_eq!(number(-0.001, 2), "0");
+        assert_eq!(number(-0.0, 2), "0");
+        assert_eq!(number(12.0, 0), "12");
+        assert_eq!(number(-1234567.0, 2), "-1,234,567");
+        assert_eq!(number(1e15, 0), "1,000,000,000,000,000");
+        assert_eq!(number(123456789012345.0, 2), "123,456,789,012,345");
+    }
+
+    #[test]
+    fn whole_numbers_read_as_the_float_path_writes_them() {
+        let slow = |v: f64, d: usize| {
+            let fixed = format!("{:.*}", d, v.abs());
+            let int = fixed.split('.').next().unwrap().to_string();
+            (v < 0.0 && int.bytes().any(|b| b != b'0'), int)
+        };
+        for v in [
+            0.0, 1.0, 7.0, 999.0, 1000.0, 65536.0, -42.0, 98765432.0, 4.5e14,
+        ] {
+            let (negative, int) = slow(v, 2);
+            let plain = number(v, 2).replace(',', "");
+            assert_eq!(
+                plain,
+                format!("{}{int}", if negative { "-" } else { "" }),
+                "{v}"
+            );
+        }
     }
 
     #[test]
