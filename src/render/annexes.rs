@@ -3,10 +3,10 @@
 //! A mineral named by several briefs is an annex of each of their print documents, and its
 //! part (the profile, with its production tables and producers: the costliest part to
 //! render) is the same in all of them but for its label, "Annex B" in one and "Annex A" in
-//! another. The links of a part are made document-specific afterwards
-//! ([`super::print`]'s `rewrite_part`), so the template's output can be shared: each part is
-//! rendered once with a placeholder for its label, kept packed with LZ4 until the last brief
-//! that names it is written, and given its label on each use.
+//! another, and for which of its links jump inside the document. So each part is rendered
+//! once with a placeholder for its label and its ids prefixed ([`Prefixed`]), kept packed
+//! with LZ4 until the last brief that names it is written, and on each use given its label;
+//! the document then only checks the links noted in it ([`super::rewrite::with_jumps`]).
 //!
 //! Only pages named by two briefs or more are kept, within [`MAX_BYTES`]. The packed parts
 //! are stored end to end in blocks of [`BLOCK_BYTES`], all freed together when the cache
@@ -18,9 +18,11 @@
 //! is then switched off for the rest of the build.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
+use super::rewrite::{Prefixed, replace_in_part};
 use crate::diagnostics::Diagnostic;
 
 /// Stands for the label while a part is rendered for the cache: private-use characters,
@@ -54,6 +56,8 @@ struct State {
     parts: HashMap<usize, Entry>,
     /// The packed parts, end to end.
     blocks: Vec<Vec<u8>>,
+    /// The link spans of the kept parts (start and end of each), end to end.
+    links: Vec<usize>,
     /// Packed bytes stored in `blocks`.
     bytes: usize,
     /// Label values whose first use was checked.
@@ -70,17 +74,26 @@ struct Entry {
     len: usize,
     /// The length of the HTML.
     unpacked: usize,
+    /// Where its link spans are in `links`.
+    spans: Range<usize>,
 }
 
 impl State {
-    /// The HTML of `entry`; `None` should the bytes not unpack (they always do).
-    fn unpack(&self, entry: &Entry) -> Option<String> {
+    /// The part kept as `entry`; `None` should its bytes not unpack (they always do).
+    fn unpack(&self, entry: &Entry) -> Option<Prefixed> {
         let packed = self
             .blocks
             .get(entry.block)?
             .get(entry.start..entry.start + entry.len)?;
         let bytes = lz4_flex::block::decompress(packed, entry.unpacked).ok()?;
-        String::from_utf8(bytes).ok()
+        let html = String::from_utf8(bytes).ok()?;
+        let links = self
+            .links
+            .get(entry.spans.clone())?
+            .chunks_exact(2)
+            .map(|pair| pair[0]..pair[1])
+            .collect();
+        Some(Prefixed { html, links })
     }
 
     /// Stores `packed` at the end of the last block, or of a new one; `None` past
@@ -131,17 +144,17 @@ impl Annexes {
     }
 
     /// The part of page `j` as annex `label` of a document whose relative root is `root`,
-    /// before its links are rewritten for the document. `render(label)` renders the part
-    /// with `label` as `part.label`; it is called with [`LABEL_MARK`] when the part is not
-    /// kept yet, and with `label` itself to check a label's first use or once the cache is
-    /// off.
+    /// its ids prefixed, before its links jump inside the document. `render(label)` renders
+    /// and prefixes the part with `label` as `part.label`; it is called with [`LABEL_MARK`]
+    /// when the part is not kept yet, and with `label` itself to check a label's first use or
+    /// once the cache is off.
     pub fn part(
         &self,
         j: usize,
         root: &str,
         label: &str,
-        render: impl Fn(&str) -> Result<String, Diagnostic>,
-    ) -> Result<String, Diagnostic> {
+        render: impl Fn(&str) -> Result<Prefixed, Diagnostic>,
+    ) -> Result<Prefixed, Diagnostic> {
         if self.off.load(Ordering::Relaxed) {
             return render(label);
         }
@@ -169,35 +182,42 @@ impl Annexes {
             (kept, left, check)
         };
         let (marked, fresh) = match kept {
-            Some(html) => {
+            Some(part) => {
                 self.hits.fetch_add(1, Ordering::Relaxed);
-                (html, None)
+                (part, None)
             }
             None => {
                 self.renders.fetch_add(1, Ordering::Relaxed);
-                let html = render(LABEL_MARK)?;
-                let packed = (left > 0).then(|| lz4_flex::block::compress(html.as_bytes()));
-                (html, packed)
+                let part = render(LABEL_MARK)?;
+                let packed = (left > 0).then(|| {
+                    let links: Vec<usize> =
+                        part.links.iter().flat_map(|s| [s.start, s.end]).collect();
+                    (lz4_flex::block::compress(part.html.as_bytes()), links)
+                });
+                (part, packed)
             }
         };
-        let unpacked = marked.len();
-        let html = super::urls::replace_marks(marked, LABEL_MARK, label);
+        let unpacked = marked.html.len();
+        let part = replace_in_part(marked, LABEL_MARK, label);
         if check {
             let direct = render(label)?;
-            if direct != html {
+            if direct != part {
                 self.off.store(true, Ordering::Relaxed);
                 let mut state = self.state();
                 state.parts.clear();
                 state.blocks.clear();
+                state.links.clear();
                 return Ok(direct);
             }
         }
-        if let Some(packed) = fresh {
+        if let Some((packed, links)) = fresh {
             let mut state = self.state();
             let wanted = state.left.get(&j).is_some_and(|&n| n > 0)
                 && !state.parts.contains_key(&j)
                 && !self.off.load(Ordering::Relaxed);
             if let Some((block, start)) = wanted.then(|| state.store(&packed)).flatten() {
+                let first = state.links.len();
+                state.links.extend_from_slice(&links);
                 state.parts.insert(
                     j,
                     Entry {
@@ -206,11 +226,12 @@ impl Annexes {
                         start,
                         len: packed.len(),
                         unpacked,
+                        spans: first..first + links.len(),
                     },
                 );
             }
         }
-        Ok(html)
+        Ok(part)
     }
 
     /// What the cache did, for `OREBRIEF_TIMINGS`: parts used from it, parts rendered, the
@@ -236,13 +257,17 @@ mod tests {
     use super::*;
     use std::cell::Cell;
 
+    fn prefixed(html: String) -> Prefixed {
+        crate::render::rewrite::prefix_part(&html, "a-", Some("../"))
+    }
+
     /// A stand-in template: shows the label twice and the page's number.
-    fn template(j: usize, calls: &Cell<usize>) -> impl Fn(&str) -> Result<String, Diagnostic> {
+    fn template(j: usize, calls: &Cell<usize>) -> impl Fn(&str) -> Result<Prefixed, Diagnostic> {
         move |label: &str| {
             calls.set(calls.get() + 1);
-            Ok(format!(
-                "<p>{label}</p><h2>Page {j}</h2><p title=\"{label}\"></p>"
-            ))
+            Ok(prefixed(format!(
+                "<p>{label}</p><h2 id=\"t\">Page {j}</h2><p title=\"{label}\"><a href=\"../x/\">x</a></p>"
+            )))
         }
     }
 
@@ -253,18 +278,21 @@ mod tests {
         let first = annexes
             .part(7, "../", "Annex A", template(7, &calls))
             .unwrap();
+        assert_eq!(first.links.len(), 1);
+        assert_eq!(&first.html[first.links[0].clone()], "../x/");
         assert_eq!(
-            first,
-            "<p>Annex A</p><h2>Page 7</h2><p title=\"Annex A\"></p>"
+            first.html,
+            "<p>Annex A</p><h2 id=\"a-t\">Page 7</h2><p title=\"Annex A\"><a href=\"../x/\">x</a></p>"
         );
         // One render with the mark, one to check the label "Annex A".
         assert_eq!(calls.get(), 2);
         let second = annexes
             .part(7, "../", "Annex B", template(7, &calls))
             .unwrap();
+        assert_eq!(&second.html[second.links[0].clone()], "../x/");
         assert_eq!(
-            second,
-            "<p>Annex B</p><h2>Page 7</h2><p title=\"Annex B\"></p>"
+            second.html,
+            "<p>Annex B</p><h2 id=\"a-t\">Page 7</h2><p title=\"Annex B\"><a href=\"../x/\">x</a></p>"
         );
         // Reused; only the check of the new label "Annex B" rendered.
         assert_eq!(calls.get(), 3);
@@ -290,7 +318,7 @@ mod tests {
         let annexes = Annexes::new(uses);
         // Parts of about 100 KB that barely pack: about ten to a block.
         let big = |j: usize| {
-            move |label: &str| -> Result<String, Diagnostic> {
+            move |label: &str| -> Result<Prefixed, Diagnostic> {
                 let mut seed = j as u64 + 1;
                 let noise: String = (0..100_000)
                     .map(|_| {
@@ -300,7 +328,7 @@ mod tests {
                         char::from(b'a' + (seed >> 59) as u8)
                     })
                     .collect();
-                Ok(format!("<p>{label}</p>{noise}"))
+                Ok(prefixed(format!("<p>{label}</p>{noise}")))
             }
         };
         for j in 0..40 {
@@ -331,15 +359,15 @@ mod tests {
     #[test]
     fn a_theme_that_transforms_the_label_switches_the_cache_off() {
         let annexes = Annexes::new([1, 1, 1]);
-        let upper = |label: &str| -> Result<String, Diagnostic> {
-            Ok(format!("<p>{}</p>", label.to_uppercase()))
+        let upper = |label: &str| -> Result<Prefixed, Diagnostic> {
+            Ok(prefixed(format!("<p>{}</p>", label.to_uppercase())))
         };
         assert_eq!(
-            annexes.part(1, "../", "Annex A", upper).unwrap(),
+            annexes.part(1, "../", "Annex A", upper).unwrap().html,
             "<p>ANNEX A</p>"
         );
         assert_eq!(
-            annexes.part(1, "../", "Annex B", upper).unwrap(),
+            annexes.part(1, "../", "Annex B", upper).unwrap().html,
             "<p>ANNEX B</p>"
         );
         assert!(annexes.summary().contains("switched off"));
@@ -349,7 +377,7 @@ mod tests {
     #[test]
     fn errors_pass_through() {
         let annexes = Annexes::new([2, 2]);
-        let failing = |_: &str| -> Result<String, Diagnostic> {
+        let failing = |_: &str| -> Result<Prefixed, Diagnostic> {
             Err(Diagnostic::error("t.html", 1, 1, "boom"))
         };
         assert!(annexes.part(2, "../", "Annex A", failing).is_err());

@@ -17,6 +17,7 @@ pub struct Bar {
     pub share: f64,
 }
 
+// Whole numbers, written as such (`640`): `height` too is a whole number of them.
 const WIDTH: f64 = 640.0;
 const LABEL_WIDTH: f64 = 180.0;
 const VALUE_WIDTH: f64 = 64.0;
@@ -32,13 +33,17 @@ pub fn share_bars(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
     let mut svg = String::with_capacity(400 + bars.len() * 260);
     let _ = write!(
         svg,
-        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" preserveAspectRatio=\"xMinYMin meet\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" preserveAspectRatio=\"xMinYMin meet\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
         escape(title),
-        escape(desc)
+        escape(desc),
+        width = WIDTH as i64,
+        height = height as i64,
     );
     let _ = write!(
         svg,
-        "<line class=\"chart-axis\" x1=\"{LABEL_WIDTH}\" y1=\"0\" x2=\"{LABEL_WIDTH}\" y2=\"{height}\"/>"
+        "<line class=\"chart-axis\" x1=\"{x}\" y1=\"0\" x2=\"{x}\" y2=\"{height}\"/>",
+        x = LABEL_WIDTH as i64,
+        height = height as i64,
     );
     for (i, bar) in bars.iter().enumerate() {
         let y = GAP + i as f64 * (BAR_HEIGHT + GAP);
@@ -51,8 +56,10 @@ pub fn share_bars(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
         let text_y = Tenths(y + BAR_HEIGHT * 0.72);
         let _ = write!(
             svg,
-            "<text class=\"chart-label\" x=\"{lx}\" y=\"{text_y}\" text-anchor=\"end\">{label}</text><rect class=\"{class}\" x=\"{LABEL_WIDTH}\" y=\"{y}\" width=\"{w}\" height=\"{BAR_HEIGHT}\"/><text class=\"chart-value\" x=\"{vx}\" y=\"{text_y}\">{value}</text>",
-            lx = LABEL_WIDTH - 8.0,
+            "<text class=\"chart-label\" x=\"{lx}\" y=\"{text_y}\" text-anchor=\"end\">{label}</text><rect class=\"{class}\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\"/><text class=\"chart-value\" x=\"{vx}\" y=\"{text_y}\">{value}</text>",
+            lx = LABEL_WIDTH as i64 - 8,
+            x = LABEL_WIDTH as i64,
+            h = BAR_HEIGHT as i64,
             label = escape(&truncate(&bar.label, 26)),
             y = Tenths(y),
             w = Tenths(w),

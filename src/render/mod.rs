@@ -9,6 +9,7 @@ pub mod markdown;
 pub mod packed;
 pub mod pages;
 pub mod print;
+pub mod rewrite;
 pub mod shortcodes;
 pub mod templates;
 pub mod urls;

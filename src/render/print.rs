@@ -22,6 +22,7 @@ use super::annexes::Annexes;
 use super::context::{CountryDetails, PageView};
 use super::markdown::TocEntry;
 use super::pages::{RenderedBody, Renderer};
+use super::rewrite::{prefix_part, with_jumps};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Kind, PartialDate};
 use crate::resolve::Country;
@@ -549,26 +550,18 @@ impl<'a> Renderer<'a> {
         bodies: &[RenderedBody],
         annexes: Option<&Annexes>,
     ) -> Result<String, Diagnostic> {
-        let html = match (annexes, planned.subject, planned.label.as_deref()) {
-            (Some(annexes), Subject::Page(j), Some(label)) => {
-                annexes.part(j, &doc.root, label, |label| {
-                    self.part(&doc.path, &doc.root, planned, Some(label), bodies)
-                })?
-            }
-            _ => self.part(
-                &doc.path,
-                &doc.root,
-                planned,
-                planned.label.as_deref(),
-                bodies,
-            )?,
-        };
         let prefix = format!("{}-", planned.anchor);
-        Ok(rewrite_part(
-            &html,
-            &prefix,
-            Some((doc.root.as_str(), &doc.anchors)),
-        ))
+        let render = |label: Option<&str>| -> Result<_, Diagnostic> {
+            let html = self.part(&doc.path, &doc.root, planned, label, bodies)?;
+            Ok(prefix_part(&html, &prefix, Some(&doc.root)))
+        };
+        let part = match (annexes, planned.subject, planned.label.as_deref()) {
+            (Some(annexes), Subject::Page(j), Some(label)) => {
+                annexes.part(j, &doc.root, label, |label| render(Some(label)))?
+            }
+            _ => render(planned.label.as_deref())?,
+        };
+        Ok(with_jumps(part, (doc.root.as_str(), &doc.anchors)))
     }
 
     /// The href (without root) of the web page of a subject.
@@ -838,87 +831,6 @@ pub fn shift_headings(html: &str, by: u8) -> String {
     out
 }
 
-/// Attributes whose values are ids or lists of ids.
-const ID_ATTRIBUTES: &[&str] = &[
-    "id",
-    "for",
-    "headers",
-    "aria-labelledby",
-    "aria-describedby",
-    "aria-controls",
-    "aria-owns",
-    "list",
-];
-
-/// Prefixes every id in `html` with `prefix`, and the references to them (`href="#id"`,
-/// `aria-labelledby`, `for`, ...), so that several pages can share one document.
-pub fn prefix_ids(html: &str, prefix: &str) -> String {
-    rewrite_part(html, prefix, None)
-}
-
-/// Where links of a part may jump inside its document: the document's root (the prefix of
-/// its links to the site) and the anchor of each page that is part of it, by web path.
-type Jumps<'a> = (&'a str, &'a HashMap<String, String>);
-
-/// Rewrites a part's HTML in one pass: its ids (and the references to them) get `prefix`
-/// ([`prefix_ids`]), and, given `jumps`, links to a page that is part of the document become
-/// jumps inside it: `href="{root}{path}"` to `href="#{anchor}"`, and `href="{root}{path}#x"`
-/// to `href="#{anchor}-x"`. The anchor map is built once per document: the whole-portal
-/// document has as many parts as pages, so neither a search per target nor a map per part
-/// may be made.
-fn rewrite_part(html: &str, prefix: &str, jumps: Option<Jumps<'_>>) -> String {
-    let mut out = String::with_capacity(html.len() + html.len() / 16);
-    let mut rest = html;
-    let finder = memchr::memmem::Finder::new("=\"");
-    while let Some(at) = finder.find(rest.as_bytes()) {
-        let before = &rest[..at];
-        let name_start = before
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':' || c == '_'))
-            .map_or(0, |p| p + 1);
-        let name = &before[name_start..];
-        let is_attribute = before[..name_start].ends_with(|c: char| c.is_ascii_whitespace());
-        out.push_str(before);
-        out.push_str("=\"");
-        let after = &rest[at + 2..];
-        let end = memchr::memchr(b'"', after.as_bytes()).unwrap_or(after.len());
-        let value = &after[..end];
-        let is_href = name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("xlink:href");
-        if is_attribute && ID_ATTRIBUTES.iter().any(|a| a.eq_ignore_ascii_case(name)) {
-            for (n, id) in value.split_ascii_whitespace().enumerate() {
-                if n > 0 {
-                    out.push(' ');
-                }
-                out.push_str(prefix);
-                out.push_str(id);
-            }
-        } else if is_attribute && is_href && value.len() > 1 && value.starts_with('#') {
-            out.push('#');
-            out.push_str(prefix);
-            out.push_str(&value[1..]);
-        } else if let Some(jump) = jumps.filter(|_| is_href).and_then(|j| jump(value, j)) {
-            out.push_str(&jump);
-        } else {
-            out.push_str(value);
-        }
-        rest = &after[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The jump inside the document that a link to `href` becomes, if it leads to a part.
-fn jump(href: &str, (root, anchors): Jumps<'_>) -> Option<String> {
-    let rel = href.strip_prefix(root)?;
-    let (path, fragment) = match rel.split_once('#') {
-        Some((p, f)) => (p, Some(f)),
-        None => (rel, None),
-    };
-    anchors.get(path).map(|anchor| match fragment {
-        Some(f) => format!("#{anchor}-{f}"),
-        None => format!("#{anchor}"),
-    })
-}
-
 #[derive(Serialize)]
 struct DocumentPage<'a> {
     title: &'a str,
@@ -964,33 +876,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_and_their_references_get_the_prefix() {
-        let html = r##"<h2 id="uses">Uses<a class="anchor" href="#uses">#</a></h2><svg aria-labelledby="c-title c-desc"><title id="c-title">t</title></svg><a href="https://x.org/#top">x</a><p>a="b"</p>"##;
-        let out = prefix_ids(html, "mineral-ga-");
-        assert!(out.contains(r#"id="mineral-ga-uses""#));
-        assert!(out.contains(r##"href="#mineral-ga-uses""##));
-        assert!(out.contains(r#"aria-labelledby="mineral-ga-c-title mineral-ga-c-desc""#));
-        assert!(out.contains(r##"href="https://x.org/#top""##));
-        assert!(out.contains(r#"<p>a="b"</p>"#));
-    }
-
-    #[test]
     fn headings_move_down() {
         assert_eq!(
             shift_headings("<h2 id=\"x\">A</h2><header><hr><h6>B</h6>", 2),
             "<h4 id=\"x\">A</h4><header><hr><h6>B</h6>"
-        );
-    }
-
-    #[test]
-    fn links_to_parts_become_jumps() {
-        let html = r##"<a href="../../minerals/ga/index.html">Ga</a> <a href="../../minerals/ga/index.html#source-x">s</a> <a href="../../minerals/gab/index.html">no</a> <a href="#own">own</a>"##;
-        let anchors: HashMap<String, String> =
-            [("minerals/ga/index.html".into(), "mineral-ga".into())].into();
-        let out = rewrite_part(html, "p-", Some(("../../", &anchors)));
-        assert_eq!(
-            out,
-            r##"<a href="#mineral-ga">Ga</a> <a href="#mineral-ga-source-x">s</a> <a href="../../minerals/gab/index.html">no</a> <a href="#p-own">own</a>"##
         );
     }
 
