@@ -12,10 +12,21 @@
 //! are stored end to end in blocks of [`BLOCK_BYTES`], all freed together when the cache
 //! is dropped: held as thousands of separate allocations, scattered through the
 //! allocator's pages, their memory was not reused by what the build did next and raised its
-//! peak by their size. The result is the same as without the cache: the first use of each label
-//! value is also rendered with the label itself and compared; a theme that does more with
-//! `part.label` than show it (a filter, a test on its value) makes them differ, and the cache
-//! is then switched off for the rest of the build.
+//! peak by their size.
+//!
+//! The result is meant to be the same as without the cache:
+//! - the placeholder ([`label_mark`]) has as many characters as the label, so a theme that
+//!   measures or cuts text holding the label cuts it at the same place;
+//! - the first use of each label value on each kind of page (mineral, company) is also
+//!   rendered with the label itself and compared, and every use until one such check has
+//!   passed checks too; a theme that does more with `part.label` than show it (a filter, a
+//!   test of its value) makes them differ, and the cache is switched off for the rest of the
+//!   build;
+//! - a placeholder left in a part after relabelling (a filter changed it) also switches the
+//!   cache off, and that part is rendered directly.
+//!
+//! What it cannot see is a theme whose use of the label depends on the page in other ways
+//! than its kind; docs/publishing.md asks themes to show the label as text.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -25,9 +36,20 @@ use std::sync::{Mutex, MutexGuard};
 use super::rewrite::{Prefixed, replace_in_part};
 use crate::diagnostics::Diagnostic;
 
-/// Stands for the label while a part is rendered for the cache: private-use characters,
-/// which HTML escaping leaves alone and which no label holds.
-pub const LABEL_MARK: &str = "\u{F8FF}orebrief-annex-label\u{F8FF}";
+/// The first character of a placeholder, then [`MARK_REST`]: private-use characters, which
+/// HTML escaping and case changes leave alone and which no label holds.
+const MARK_START: char = '\u{F8FE}';
+const MARK_REST: char = '\u{F8FF}';
+
+/// The placeholder that stands for `label` while a part is rendered for the cache: as many
+/// characters as the label.
+pub fn label_mark(label: &str) -> String {
+    let mut mark = String::from(MARK_START);
+    for _ in 1..label.chars().count() {
+        mark.push(MARK_REST);
+    }
+    mark
+}
 
 /// The most packed bytes the cache stores (48 MiB). A mineral's annex packs to about 13 KB
 /// and a company's to about 5 KB, so the annexes of a portal of 2,000 minerals fit with room
@@ -41,7 +63,7 @@ const BLOCK_BYTES: usize = 1 << 20;
 /// The shared annex parts of one build's printable briefs.
 pub struct Annexes {
     state: Mutex<State>,
-    /// Set once a part rendered with [`LABEL_MARK`] differs from the part rendered with its
+    /// Set once a part rendered with a placeholder differs from the part rendered with its
     /// label: from then on every part is rendered for its document.
     off: AtomicBool,
     hits: AtomicUsize,
@@ -60,14 +82,16 @@ struct State {
     links: Vec<usize>,
     /// Packed bytes stored in `blocks`.
     bytes: usize,
-    /// Label values whose first use was checked.
-    checked: HashSet<String>,
+    /// The (kind of page, label) pairs whose check passed.
+    checked: HashSet<(&'static str, String)>,
 }
 
 struct Entry {
     /// The relative root of the document the part was rendered for: a brief at another
     /// depth of the site cannot use it.
     root: String,
+    /// The characters of its placeholder: a label of another length cannot use it.
+    mark: String,
     /// Where its packed bytes are in `blocks`.
     block: usize,
     start: usize,
@@ -143,21 +167,32 @@ impl Annexes {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The part of page `j` as annex `label` of a document whose relative root is `root`,
-    /// its ids prefixed, before its links jump inside the document. `render(label)` renders
-    /// and prefixes the part with `label` as `part.label`; it is called with [`LABEL_MARK`]
-    /// when the part is not kept yet, and with `label` itself to check a label's first use or
-    /// once the cache is off.
+    /// Switches the cache off and lets go of what it holds.
+    fn switch_off(&self) {
+        self.off.store(true, Ordering::Relaxed);
+        let mut state = self.state();
+        state.parts.clear();
+        state.blocks.clear();
+        state.links.clear();
+    }
+
+    /// The part of page `j` (of kind `kind`) as annex `label` of a document whose relative
+    /// root is `root`, its ids prefixed, before its links jump inside the document.
+    /// `render(label)` renders and prefixes the part with `label` as `part.label`; it is
+    /// called with the label's placeholder when the part is not kept yet, and with `label`
+    /// itself to check a use or once the cache is off.
     pub fn part(
         &self,
         j: usize,
+        kind: &'static str,
         root: &str,
         label: &str,
         render: impl Fn(&str) -> Result<Prefixed, Diagnostic>,
     ) -> Result<Prefixed, Diagnostic> {
-        if self.off.load(Ordering::Relaxed) {
+        if self.off.load(Ordering::Relaxed) || label.is_empty() {
             return render(label);
         }
+        let mark = label_mark(label);
         let (kept, left, check) = {
             let mut state = self.state();
             let left = match state.left.get_mut(&j) {
@@ -168,17 +203,15 @@ impl Annexes {
                 None => 0,
             };
             let kept = match state.parts.get(&j) {
-                Some(entry) if entry.root == root => state.unpack(entry),
+                Some(entry) if entry.root == root && entry.mark == mark => state.unpack(entry),
                 _ => None,
             };
             if left == 0 {
                 // Its bytes stay in their block until the cache is dropped.
                 state.parts.remove(&j);
             }
-            let check = !state.checked.contains(label);
-            if check {
-                state.checked.insert(label.to_string());
-            }
+            // Recorded only once a check passed: until then every use checks.
+            let check = !state.checked.contains(&(kind, label.to_string()));
             (kept, left, check)
         };
         let (marked, fresh) = match kept {
@@ -188,7 +221,7 @@ impl Annexes {
             }
             None => {
                 self.renders.fetch_add(1, Ordering::Relaxed);
-                let part = render(LABEL_MARK)?;
+                let part = render(&mark)?;
                 let packed = (left > 0).then(|| {
                     let links: Vec<usize> =
                         part.links.iter().flat_map(|s| [s.start, s.end]).collect();
@@ -198,17 +231,23 @@ impl Annexes {
             }
         };
         let unpacked = marked.html.len();
-        let part = replace_in_part(marked, LABEL_MARK, label);
+        let part = replace_in_part(marked, &mark, label);
+        let leaked = [MARK_START, MARK_REST].iter().any(|c| {
+            memchr::memmem::find(part.html.as_bytes(), c.encode_utf8(&mut [0; 4]).as_bytes())
+                .is_some()
+        });
+        if leaked {
+            // A filter changed the placeholder, so it could not be replaced.
+            self.switch_off();
+            return render(label);
+        }
         if check {
             let direct = render(label)?;
             if direct != part {
-                self.off.store(true, Ordering::Relaxed);
-                let mut state = self.state();
-                state.parts.clear();
-                state.blocks.clear();
-                state.links.clear();
+                self.switch_off();
                 return Ok(direct);
             }
+            self.state().checked.insert((kind, label.to_string()));
         }
         if let Some((packed, links)) = fresh {
             let mut state = self.state();
@@ -222,6 +261,7 @@ impl Annexes {
                     j,
                     Entry {
                         root: root.to_string(),
+                        mark,
                         block,
                         start,
                         len: packed.len(),
@@ -276,7 +316,7 @@ mod tests {
         let annexes = Annexes::new([7, 7, 8]);
         let calls = Cell::new(0);
         let first = annexes
-            .part(7, "../", "Annex A", template(7, &calls))
+            .part(7, "mineral", "../", "Annex A", template(7, &calls))
             .unwrap();
         assert_eq!(first.links.len(), 1);
         assert_eq!(&first.html[first.links[0].clone()], "../x/");
@@ -287,7 +327,7 @@ mod tests {
         // One render with the mark, one to check the label "Annex A".
         assert_eq!(calls.get(), 2);
         let second = annexes
-            .part(7, "../", "Annex B", template(7, &calls))
+            .part(7, "mineral", "../", "Annex B", template(7, &calls))
             .unwrap();
         assert_eq!(&second.html[second.links[0].clone()], "../x/");
         assert_eq!(
@@ -306,7 +346,7 @@ mod tests {
         let annexes = Annexes::new([3]);
         let calls = Cell::new(0);
         annexes
-            .part(3, "../", "Annex A", template(3, &calls))
+            .part(3, "mineral", "../", "Annex A", template(3, &calls))
             .unwrap();
         assert!(annexes.state().parts.is_empty());
         assert_eq!(annexes.state().bytes, 0);
@@ -332,12 +372,16 @@ mod tests {
             }
         };
         for j in 0..40 {
-            annexes.part(j, "../", "Annex A", big(j)).unwrap();
+            annexes
+                .part(j, "mineral", "../", "Annex A", big(j))
+                .unwrap();
         }
         let blocks = annexes.state().blocks.len();
         assert!((3..=6).contains(&blocks), "{blocks} blocks");
         for j in 0..40 {
-            let html = annexes.part(j, "../", "Annex B", big(j)).unwrap();
+            let html = annexes
+                .part(j, "mineral", "../", "Annex B", big(j))
+                .unwrap();
             assert_eq!(html, big(j)("Annex B").unwrap());
         }
         assert!(annexes.summary().contains("40 rendered, 40 reused"));
@@ -348,10 +392,10 @@ mod tests {
         let annexes = Annexes::new([5, 5]);
         let calls = Cell::new(0);
         annexes
-            .part(5, "../", "Annex A", template(5, &calls))
+            .part(5, "mineral", "../", "Annex A", template(5, &calls))
             .unwrap();
         annexes
-            .part(5, "../../", "Annex A", template(5, &calls))
+            .part(5, "mineral", "../../", "Annex A", template(5, &calls))
             .unwrap();
         assert!(annexes.summary().contains("2 rendered, 0 reused"));
     }
@@ -363,11 +407,17 @@ mod tests {
             Ok(prefixed(format!("<p>{}</p>", label.to_uppercase())))
         };
         assert_eq!(
-            annexes.part(1, "../", "Annex A", upper).unwrap().html,
+            annexes
+                .part(1, "mineral", "../", "Annex A", upper)
+                .unwrap()
+                .html,
             "<p>ANNEX A</p>"
         );
         assert_eq!(
-            annexes.part(1, "../", "Annex B", upper).unwrap().html,
+            annexes
+                .part(1, "mineral", "../", "Annex B", upper)
+                .unwrap()
+                .html,
             "<p>ANNEX B</p>"
         );
         assert!(annexes.summary().contains("switched off"));
@@ -380,6 +430,95 @@ mod tests {
         let failing = |_: &str| -> Result<Prefixed, Diagnostic> {
             Err(Diagnostic::error("t.html", 1, 1, "boom"))
         };
-        assert!(annexes.part(2, "../", "Annex A", failing).is_err());
+        assert!(
+            annexes
+                .part(2, "mineral", "../", "Annex A", failing)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_check_is_made_for_each_kind_of_page_and_recorded_once_it_passes() {
+        let annexes = Annexes::new([1, 1, 2, 2]);
+        let plain = |label: &str| -> Result<Prefixed, Diagnostic> {
+            Ok(prefixed(format!("<p>{label}</p>")))
+        };
+        // The label "Annex A" passes on a mineral...
+        annexes.part(1, "mineral", "../", "Annex A", plain).unwrap();
+        assert!(
+            annexes
+                .state()
+                .checked
+                .contains(&("mineral", "Annex A".to_string()))
+        );
+        // ...which says nothing of a company template that shouts it.
+        let upper = |label: &str| -> Result<Prefixed, Diagnostic> {
+            Ok(prefixed(format!("<p>{}</p>", label.to_uppercase())))
+        };
+        let company = annexes.part(2, "company", "../", "Annex A", upper).unwrap();
+        assert_eq!(company.html, "<p>ANNEX A</p>");
+        assert!(annexes.summary().contains("switched off"));
+    }
+
+    #[test]
+    fn a_failed_check_is_not_recorded() {
+        let annexes = Annexes::new([4, 4]);
+        let failing = |label: &str| -> Result<Prefixed, Diagnostic> {
+            if label.starts_with('A') {
+                Err(Diagnostic::error("t.html", 1, 1, "boom"))
+            } else {
+                Ok(prefixed(format!("<p>{label}</p>")))
+            }
+        };
+        assert!(
+            annexes
+                .part(4, "mineral", "../", "Annex A", failing)
+                .is_err()
+        );
+        assert!(annexes.state().checked.is_empty());
+    }
+
+    #[test]
+    fn text_cut_to_a_length_is_cut_as_with_the_label() {
+        // A theme that shortens "label: title" to 12 characters.
+        let annexes = Annexes::new([6, 6, 6]);
+        let cut = |label: &str| -> Result<Prefixed, Diagnostic> {
+            let text: String = format!("{label}: Aluminium alloy")
+                .chars()
+                .take(12)
+                .collect();
+            Ok(prefixed(format!("<p>{text}</p>")))
+        };
+        for label in ["Annex A", "Annex B", "Annex C"] {
+            assert_eq!(
+                annexes.part(6, "mineral", "../", label, cut).unwrap(),
+                cut(label).unwrap()
+            );
+        }
+        assert!(!annexes.summary().contains("switched off"));
+        assert!(annexes.summary().contains("1 rendered, 2 reused"));
+    }
+
+    #[test]
+    fn a_placeholder_left_in_the_output_renders_the_part_directly() {
+        // A filter that drops the label's first character: the placeholder is broken, so
+        // it cannot be replaced.
+        let annexes = Annexes::new([8, 8]);
+        let tail = |label: &str| -> Result<Prefixed, Diagnostic> {
+            Ok(prefixed(format!(
+                "<p>{}</p>",
+                label.chars().skip(1).collect::<String>()
+            )))
+        };
+        let part = annexes.part(8, "mineral", "../", "Annex A", tail).unwrap();
+        assert_eq!(part.html, "<p>nnex A</p>");
+        assert!(annexes.summary().contains("switched off"));
+    }
+
+    #[test]
+    fn placeholders_are_as_long_as_their_labels() {
+        for label in ["A", "Annex A", "Annex AB", "Anhang Ä"] {
+            assert_eq!(label_mark(label).chars().count(), label.chars().count());
+        }
     }
 }

@@ -557,7 +557,8 @@ impl<'a> Renderer<'a> {
         };
         let part = match (annexes, planned.subject, planned.label.as_deref()) {
             (Some(annexes), Subject::Page(j), Some(label)) => {
-                annexes.part(j, &doc.root, label, |label| render(Some(label)))?
+                let kind = self.views.site.pages[j].kind.as_str();
+                annexes.part(j, kind, &doc.root, label, |label| render(Some(label)))?
             }
             _ => render(planned.label.as_deref())?,
         };

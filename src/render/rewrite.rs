@@ -62,9 +62,13 @@ pub fn prefix_part(html: &str, prefix: &str, root: Option<&str>) -> Prefixed {
     let finder = memchr::memmem::Finder::new("=\"");
     while let Some(at) = finder.find(rest.as_bytes()) {
         let before = &rest[..at];
+        // Just after the last character that cannot be in an attribute name (which may take
+        // more than one byte: `é="x"` in text).
         let name_start = before
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':' || c == '_'))
-            .map_or(0, |p| p + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '-' || c == ':' || c == '_'))
+            .map_or(0, |(p, c)| p + c.len_utf8());
         let name = &before[name_start..];
         let is_attribute = before[..name_start].ends_with(|c: char| c.is_ascii_whitespace());
         out.push_str(before);
@@ -169,6 +173,21 @@ mod tests {
         assert!(out.contains(r#"aria-labelledby="mineral-ga-c-title mineral-ga-c-desc""#));
         assert!(out.contains(r##"href="https://x.org/#top""##));
         assert!(out.contains(r#"<p>a="b"</p>"#));
+    }
+
+    #[test]
+    fn text_that_looks_like_an_attribute_after_any_character_is_left_alone() {
+        for html in [
+            "<p>é=\"x\"</p>",
+            "<p>\u{F8FF}=\"x\" ≠=\"y\"</p>",
+            "日本=\"a\"",
+        ] {
+            assert_eq!(prefix_ids(html, "p-"), html);
+        }
+        assert_eq!(
+            prefix_ids("<h2 id=\"é\">é</h2>", "p-"),
+            "<h2 id=\"p-é\">é</h2>"
+        );
     }
 
     const LINKS: &str = r##"<a href="../../minerals/ga/index.html">Ga</a> <a href="../../minerals/ga/index.html#source-x">s</a> <a href="../../minerals/gab/index.html">no</a> <a href="#own">own</a> <a href="https://x.org/">out</a>"##;
