@@ -38,23 +38,10 @@ const ID_ATTRIBUTES: &[&str] = &[
     "list",
 ];
 
-/// Prefixes every id in `html` with `prefix`, and the references to them (`href="#id"`,
-/// `aria-labelledby`, `for`, ...), so that several pages can share one document.
-pub fn prefix_ids(html: &str, prefix: &str) -> String {
-    prefix_part(html, prefix, None).html
-}
-
-/// Rewrites a part's HTML: its ids get `prefix` ([`prefix_ids`]), and, given `jumps`, links
-/// to a page that is part of the document become jumps inside it ([`with_jumps`]).
-pub fn rewrite_part(html: &str, prefix: &str, jumps: Option<Jumps<'_>>) -> String {
-    match jumps {
-        Some(jumps) => with_jumps(prefix_part(html, prefix, Some(jumps.0)), jumps),
-        None => prefix_ids(html, prefix),
-    }
-}
-
-/// The first step of [`rewrite_part`]: `html` with its ids prefixed, and, given the
-/// document's `root`, the spans of the links that may become jumps.
+/// The first step: `html` with every id prefixed with `prefix`, and the references to them
+/// (`href="#id"`, `aria-labelledby`, `for`, ...), so that several pages can share one
+/// document; and, given the document's `root`, the spans of the links that may become
+/// jumps.
 pub fn prefix_part(html: &str, prefix: &str, root: Option<&str>) -> Prefixed {
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut links = Vec::new();
@@ -101,8 +88,8 @@ pub fn prefix_part(html: &str, prefix: &str, root: Option<&str>) -> Prefixed {
     Prefixed { html: out, links }
 }
 
-/// The second step of [`rewrite_part`]: the links of `part` that lead to a page that is part
-/// of the document become jumps: `href="{root}{path}"` to `href="#{anchor}"`, and
+/// The second step: the links of `part` that lead to a page that is part of the document
+/// become jumps: `href="{root}{path}"` to `href="#{anchor}"`, and
 /// `href="{root}{path}#x"` to `href="#{anchor}-x"`.
 pub fn with_jumps(part: Prefixed, jumps: Jumps<'_>) -> String {
     let found: Vec<(Range<usize>, String)> = part
@@ -164,6 +151,15 @@ pub fn replace_in_part(part: Prefixed, mark: &str, with: &str) -> Prefixed {
 mod tests {
     use super::*;
 
+    fn prefix_ids(html: &str, prefix: &str) -> String {
+        prefix_part(html, prefix, None).html
+    }
+
+    /// Both steps.
+    fn rewrite_part(html: &str, prefix: &str, jumps: Jumps<'_>) -> String {
+        with_jumps(prefix_part(html, prefix, Some(jumps.0)), jumps)
+    }
+
     #[test]
     fn ids_and_their_references_get_the_prefix() {
         let html = r##"<h2 id="uses">Uses<a class="anchor" href="#uses">#</a></h2><svg aria-labelledby="c-title c-desc"><title id="c-title">t</title></svg><a href="https://x.org/#top">x</a><p>a="b"</p>"##;
@@ -199,7 +195,7 @@ mod tests {
     #[test]
     fn links_to_parts_become_jumps() {
         let anchors = anchors();
-        let out = rewrite_part(LINKS, "p-", Some(("../../", &anchors)));
+        let out = rewrite_part(LINKS, "p-", ("../../", &anchors));
         assert_eq!(
             out,
             r##"<a href="#mineral-ga">Ga</a> <a href="#mineral-ga-source-x">s</a> <a href="../../minerals/gab/index.html">no</a> <a href="#p-own">own</a> <a href="https://x.org/">out</a>"##
@@ -235,7 +231,7 @@ mod tests {
             assert_eq!(replaced, direct, "{with:?}");
             assert_eq!(
                 with_jumps(replaced, ("../../", &anchors)),
-                rewrite_part(&html.replace("@@", with), "p-", Some(("../../", &anchors)))
+                rewrite_part(&html.replace("@@", with), "p-", ("../../", &anchors))
             );
         }
     }
