@@ -84,8 +84,9 @@ pub struct Views<'a> {
     pub urls: &'a Urls,
     /// Each page's [`Ref`] as a template value, made when first asked for.
     refs: Vec<OnceLock<Value>>,
-    /// The ref of each country of the graph: its path, and its fields as a template value.
-    countries: HashMap<&'a str, (Arc<str>, Value)>,
+    /// The ref of each country of the graph: its name, its path, and its fields as a
+    /// template value.
+    countries: HashMap<&'a str, (&'a str, Arc<str>, Value)>,
 }
 
 /// The path of a production table's CSV, under the mineral's folder.
@@ -114,7 +115,7 @@ impl<'a> Views<'a> {
             .map(|code| {
                 let plain = views.plain_country_ref(code);
                 let value = Value::from_serializable(&plain);
-                (code.as_str(), (plain.path, value))
+                (code.as_str(), (plain.name, plain.path, value))
             })
             .collect();
         views
@@ -157,15 +158,14 @@ impl<'a> Views<'a> {
     where
         'a: 'b,
     {
-        let country = self.site.graph.countries.get(code);
-        match (country, self.countries.get(code)) {
-            (Some(country), Some((path, value))) => CountryRef {
+        match self.countries.get(code) {
+            Some((name, path, value)) => CountryRef {
                 code,
-                name: &country.name,
+                name,
                 path: Arc::clone(path),
                 shared: Some(value.clone()),
             },
-            _ => self.plain_country_ref(code),
+            None => self.plain_country_ref(code),
         }
     }
 
