@@ -12,6 +12,10 @@ pub enum Sink {
         dir: PathBuf,
         /// The final output folder.
         output: PathBuf,
+        /// Folders of the staging folder made so far: most files go into a folder made for
+        /// an earlier one (a page's `data.json` beside its `index.html`), and asking the file
+        /// system again costs two system calls per file.
+        made: Made,
     },
     /// `check`: render everything, write nothing.
     Discard,
@@ -64,6 +68,23 @@ pub fn check_output(root: &Path, output: &Path, explicit: bool) -> Result<(), Ou
     Ok(())
 }
 
+/// The folders of a staging folder made so far.
+type Made = std::sync::Mutex<std::collections::HashSet<PathBuf>>;
+
+/// Makes the folder `path` goes in, unless `made` has it.
+fn make_parent(path: &Path, made: &Made) -> Result<(), OutputError> {
+    let Some(parent) = path.parent() else {
+        return Ok(());
+    };
+    let lock = || made.lock().unwrap_or_else(|e| e.into_inner());
+    if lock().contains(parent) {
+        return Ok(());
+    }
+    std::fs::create_dir_all(parent).map_err(|e| OutputError::Io(parent.to_path_buf(), e))?;
+    lock().insert(parent.to_path_buf());
+    Ok(())
+}
+
 /// `path` made absolute against the current folder, as the file system will resolve it:
 /// symbolic links of the part that exists are resolved, and each `..` goes up from there, so
 /// `public/../../elsewhere` is seen as `elsewhere`, outside the root.
@@ -109,7 +130,11 @@ impl Sink {
         }
         clean_leftovers(&parent, &name, &output);
         std::fs::create_dir(&dir).map_err(|e| OutputError::Io(dir.clone(), e))?;
-        Ok(Sink::Staging { dir, output })
+        Ok(Sink::Staging {
+            dir,
+            output,
+            made: Default::default(),
+        })
     }
 
     /// An empty in-memory sink.
@@ -132,14 +157,11 @@ impl Sink {
             files.insert(rel.to_string(), bytes.to_vec());
             return Ok(());
         }
-        let Sink::Staging { dir, .. } = self else {
+        let Sink::Staging { dir, made, .. } = self else {
             return Ok(());
         };
         let path = inside(dir, rel)?;
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| OutputError::Io(parent.to_path_buf(), e))?;
-        }
+        make_parent(&path, made)?;
         std::fs::write(&path, bytes).map_err(|e| OutputError::Io(path, e))
     }
 
@@ -153,12 +175,9 @@ impl Sink {
     ) -> Result<(), OutputError> {
         use std::io::Write as _;
         match self {
-            Sink::Staging { dir, .. } => {
+            Sink::Staging { dir, made, .. } => {
                 let path = inside(dir, rel)?;
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent)
-                        .map_err(|e| OutputError::Io(parent.to_path_buf(), e))?;
-                }
+                make_parent(&path, made)?;
                 let file =
                     std::fs::File::create(&path).map_err(|e| OutputError::Io(path.clone(), e))?;
                 let mut out = io::BufWriter::with_capacity(1 << 18, file);
@@ -177,7 +196,7 @@ impl Sink {
     /// Swaps the staging folder in as the output. A `.git` folder in the old output (a
     /// deploy checkout) is carried over.
     pub fn commit(self) -> Result<Option<PathBuf>, OutputError> {
-        let Sink::Staging { dir, output } = self else {
+        let Sink::Staging { dir, output, .. } = self else {
             return Ok(None);
         };
         let parent = output
