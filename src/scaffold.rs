@@ -146,7 +146,7 @@ Write the profile here.
 }
 
 fn brief(id: &str) -> String {
-    let today = jiff::Zoned::now().date();
+    let today = crate::build::local_today();
     format!(
         "---
 title: {title}

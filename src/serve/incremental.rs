@@ -427,7 +427,7 @@ impl Incremental {
     ) -> Result<(Incremental, Rebuilt), Error> {
         let started = Instant::now();
         let config = build::configure(&options)?;
-        let today = options.today.unwrap_or_else(|| jiff::Zoned::now().date());
+        let today = options.today.unwrap_or_else(crate::build::local_today);
         let (loaded, templates) = build::load_inputs(&options.root, &config);
         let mut pages = Vec::with_capacity(loaded.pages.len());
         let mut texts = Vec::with_capacity(loaded.pages.len());
@@ -623,10 +623,7 @@ impl Incremental {
     /// Rebuilds what `changes` touch. On an error nothing changes: the last good output stays.
     pub fn apply(&mut self, changes: &Changes) -> Result<Rebuilt, Error> {
         let started = Instant::now();
-        let now = self
-            .options
-            .today
-            .unwrap_or_else(|| jiff::Zoned::now().date());
+        let now = self.options.today.unwrap_or_else(crate::build::local_today);
         if changes.everything {
             return self.rebuild_all("templates or site.yaml changed", started);
         }
