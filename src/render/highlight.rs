@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Mutex;
 
 use syntect::html::{ClassStyle, line_tokens_to_classed_spans};
@@ -74,7 +74,7 @@ type Tokenized = (Vec<(usize, ScopeStackOp)>, ParseState);
 /// of the two, and code blocks across a portal repeat many lines (keys, braces, imports), so
 /// a hit skips the regex work that dominates highlighting.
 struct Memo {
-    shards: Vec<Mutex<HashMap<(String, String), Tokenized>>>,
+    shards: Vec<Mutex<FxHashMap<(String, String), Tokenized>>>,
 }
 
 /// Entries per shard before the shard is emptied, to bound memory.
@@ -84,7 +84,7 @@ static MEMO: OnceLock<Memo> = OnceLock::new();
 
 fn memo() -> &'static Memo {
     MEMO.get_or_init(|| Memo {
-        shards: (0..16).map(|_| Mutex::new(HashMap::new())).collect(),
+        shards: (0..16).map(|_| Mutex::new(FxHashMap::default())).collect(),
     })
 }
 
@@ -94,7 +94,7 @@ pub fn clear_memo() {
     if let Some(memo) = MEMO.get() {
         for shard in &memo.shards {
             if let Ok(mut map) = shard.lock() {
-                *map = HashMap::new();
+                *map = FxHashMap::default();
             }
         }
     }
@@ -125,6 +125,42 @@ fn tokenize(
     }
     map.insert(key, (ops.clone(), state.clone()));
     Some(ops)
+}
+
+/// Starts, on a thread of its own, the highlighting of the first fenced code block with a
+/// language among `bodies` (Markdown texts), its output thrown away: loading the syntaxes
+/// and compiling the regular expressions of a language the first time costs a small site
+/// more than the rest of its bodies, and this does it while the build still loads. The
+/// lines tokenized are kept in the memo, so no work is lost.
+pub fn warm_up<'a>(bodies: impl IntoIterator<Item = &'a str>) {
+    let Some((code, lang)) = bodies.into_iter().find_map(first_fenced_block) else {
+        return;
+    };
+    let (code, lang) = (code.to_string(), lang.to_string());
+    let _ = std::thread::Builder::new()
+        .name("highlight-warm-up".into())
+        .spawn(move || code_block(&code, &lang));
+}
+
+/// The code and language of the first block fenced with three backticks and a language in
+/// `text` (a fast approximation of Markdown's rules: it only picks what to warm up with).
+fn first_fenced_block(text: &str) -> Option<(&str, &str)> {
+    let mut at = 0;
+    while let Some(found) = text[at..].find("```") {
+        let start = at + found;
+        let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+        let lang = text[start + 3..line_end].trim();
+        if text[line_start..start].trim().is_empty() && !lang.is_empty() && !lang.contains('`') {
+            let code_start = (line_end + 1).min(text.len());
+            let code_end = text[code_start..]
+                .find("\n```")
+                .map_or(text.len(), |n| code_start + n + 1);
+            return Some((&text[code_start..code_end], lang));
+        }
+        at = line_end;
+    }
+    None
 }
 
 /// Escapes text for HTML content.
@@ -171,6 +207,18 @@ mod tests {
                 .unwrap();
         }
         assert!(first.contains(&generator.finalize()));
+    }
+
+    #[test]
+    fn the_warm_up_finds_the_first_fenced_block_with_a_language() {
+        let text =
+            "Intro with ```inline``` code.\n\n```\nplain\n```\n\n  ```yaml\na: 1\nb: 2\n```\n";
+        assert_eq!(first_fenced_block(text), Some(("a: 1\nb: 2\n", "yaml")));
+        assert_eq!(first_fenced_block("no code here\n"), None);
+        assert_eq!(
+            first_fenced_block("```rust\nfn main() {}"),
+            Some(("fn main() {}", "rust"))
+        );
     }
 
     #[test]
