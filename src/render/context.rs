@@ -2,9 +2,9 @@
 //! Everything is computed here, in Rust; templates only display it.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use tera::Value;
 
@@ -86,7 +86,7 @@ pub struct Views<'a> {
     refs: Vec<OnceLock<Value>>,
     /// The ref of each country of the graph: its name, its path, and its fields as a
     /// template value.
-    countries: HashMap<&'a str, (&'a str, Arc<str>, Value)>,
+    countries: FxHashMap<&'a str, (&'a str, Arc<str>, Value)>,
 }
 
 /// The path of a production table's CSV, under the mineral's folder.
@@ -106,7 +106,7 @@ impl<'a> Views<'a> {
             site,
             urls,
             refs: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
-            countries: HashMap::new(),
+            countries: FxHashMap::default(),
         };
         views.countries = site
             .graph

@@ -6,6 +6,8 @@ pub mod metrics;
 pub mod validate;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rustc_hash::FxHashMap;
 use std::path::PathBuf;
 
 use crate::config::{Profile, SiteConfig};
@@ -87,7 +89,7 @@ pub struct Site {
     /// Ids left out of this build, and why: links to them are errors.
     pub excluded: HashMap<String, (Excluded, PathBuf)>,
     /// Page index by id.
-    pub index: HashMap<String, usize>,
+    pub index: FxHashMap<String, usize>,
     /// The home page's `_index.md`, if any.
     pub home: Option<usize>,
     /// Sections, in navigation order.
@@ -172,7 +174,7 @@ pub fn resolve(
         }
     }
     let pages = kept;
-    let index: HashMap<String, usize> = pages
+    let index: FxHashMap<String, usize> = pages
         .iter()
         .enumerate()
         .map(|(i, p)| (p.id.clone(), i))
