@@ -8,7 +8,11 @@
 //! with LZ4 until the last brief that names it is written, and on each use given its label;
 //! the document then only checks the links noted in it ([`super::rewrite::with_jumps`]).
 //!
-//! Only pages named by two briefs or more are kept, within [`MAX_BYTES`]. The packed parts
+//! Only pages named by two briefs or more are kept, within a budget that grows with their
+//! number ([`Annexes::max_bytes`]), so that the share of annexes reused does not fall as
+//! a portal grows (with a fixed budget, 79% of the annexes of a 60k-page portal were
+//! rendered again) and the memory the cache takes grows no faster than the portal. The
+//! packed parts
 //! are stored end to end in blocks of [`BLOCK_BYTES`], all freed together when the cache
 //! is dropped: held as thousands of separate allocations, scattered through the
 //! allocator's pages, their memory was not reused by what the build did next and raised its
@@ -51,11 +55,14 @@ pub fn label_mark(label: &str) -> String {
     mark
 }
 
-/// The most packed bytes the cache stores (48 MiB). A mineral's annex packs to about 13 KB
-/// and a company's to about 5 KB, so the annexes of a portal of 2,000 minerals fit with room
-/// to spare; past the limit, parts are rendered each time they are used, as without the
-/// cache.
-pub const MAX_BYTES: usize = 48 << 20;
+/// The least budget of packed bytes (48 MiB), whatever the number of pages kept.
+pub const MIN_BYTES: usize = 48 << 20;
+
+/// The budget of packed bytes per page kept (16 KiB). A mineral's annex packs to about 13 KB
+/// and a company's to about 5 KB, so at this rate the cache only fills when the parts are
+/// far larger than usual; past its budget, parts are rendered each time they are used, as
+/// without the cache.
+pub const BYTES_PER_PAGE: usize = 16 << 10;
 
 /// The size of a block of packed parts (1 MiB).
 const BLOCK_BYTES: usize = 1 << 20;
@@ -82,6 +89,8 @@ struct State {
     links: Vec<usize>,
     /// Packed bytes stored in `blocks`.
     bytes: usize,
+    /// The most packed bytes `blocks` may hold.
+    max_bytes: usize,
     /// The (kind of page, label) pairs whose check passed.
     checked: HashSet<(&'static str, String)>,
 }
@@ -120,10 +129,10 @@ impl State {
         Some(Prefixed { html, links })
     }
 
-    /// Stores `packed` at the end of the last block, or of a new one; `None` past
-    /// [`MAX_BYTES`].
+    /// Stores `packed` at the end of the last block, or of a new one; `None` past the
+    /// budget.
     fn store(&mut self, packed: &[u8]) -> Option<(usize, usize)> {
-        if self.bytes + packed.len() > MAX_BYTES {
+        if self.bytes + packed.len() > self.max_bytes {
             return None;
         }
         let fits = self
@@ -151,15 +160,23 @@ impl Annexes {
         for j in uses {
             *left.entry(j).or_default() += 1;
         }
+        let shared = left.values().filter(|&&n| n > 1).count();
         Annexes {
             state: Mutex::new(State {
                 left,
+                max_bytes: Self::max_bytes(shared),
                 ..State::default()
             }),
             off: AtomicBool::new(false),
             hits: AtomicUsize::new(0),
             renders: AtomicUsize::new(0),
         }
+    }
+
+    /// The budget of packed bytes for `shared` pages named more than once: [`BYTES_PER_PAGE`]
+    /// each, and at least [`MIN_BYTES`].
+    pub fn max_bytes(shared: usize) -> usize {
+        shared.saturating_mul(BYTES_PER_PAGE).max(MIN_BYTES)
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -350,6 +367,41 @@ mod tests {
             .unwrap();
         assert!(annexes.state().parts.is_empty());
         assert_eq!(annexes.state().bytes, 0);
+    }
+
+    #[test]
+    fn the_budget_grows_with_the_pages_kept() {
+        assert_eq!(Annexes::max_bytes(0), MIN_BYTES);
+        assert_eq!(Annexes::max_bytes(1_000), MIN_BYTES);
+        assert_eq!(Annexes::max_bytes(28_000), 28_000 * BYTES_PER_PAGE);
+        // Pages named once do not count.
+        let uses: Vec<usize> = (0..5_000)
+            .flat_map(|j| [j, j])
+            .chain(5_000..9_000)
+            .collect();
+        assert_eq!(Annexes::new(uses).state().max_bytes, 5_000 * BYTES_PER_PAGE);
+    }
+
+    #[test]
+    fn past_its_budget_a_part_is_rendered_for_each_use() {
+        let annexes = Annexes::new([7, 7]);
+        annexes.state().max_bytes = 10;
+        let calls = Cell::new(0);
+        let first = annexes
+            .part(7, "mineral", "../", "Annex A", template(7, &calls))
+            .unwrap();
+        let second = annexes
+            .part(7, "mineral", "../", "Annex B", template(7, &calls))
+            .unwrap();
+        assert!(second.html.starts_with("<p>Annex B</p>"), "{}", second.html);
+        assert_eq!(first.html.replace("Annex A", "Annex B"), second.html);
+        assert!(annexes.state().parts.is_empty());
+        assert_eq!(annexes.state().bytes, 0);
+        assert!(
+            annexes.summary().contains("0 reused"),
+            "{}",
+            annexes.summary()
+        );
     }
 
     #[test]

@@ -110,7 +110,7 @@ fn tokenize(
     let key = (format!("{syntax}\u{0}{state:?}"), line.to_string());
     let shard = {
         use std::hash::{Hash, Hasher};
-        let mut hasher = std::hash::DefaultHasher::new();
+        let mut hasher = rustc_hash::FxHasher::default();
         key.hash(&mut hasher);
         &memo().shards[(hasher.finish() % 16) as usize]
     };
