@@ -67,15 +67,25 @@ fn highlight(code: &str, token: &str) -> Option<String> {
     Some(html)
 }
 
-/// The tokenizer's results for one line in one state, and the state after it.
-type Tokenized = (Vec<(usize, ScopeStackOp)>, ParseState);
-
-/// Lines already tokenized, by (syntax and parse state, line). Tokenizing is a pure function
-/// of the two, and code blocks across a portal repeat many lines (keys, braces, imports), so
-/// a hit skips the regex work that dominates highlighting.
-struct Memo {
-    shards: Vec<Mutex<FxHashMap<(String, String), Tokenized>>>,
+/// A line tokenized: the syntax and the state it was tokenized in, the tokenizer's results
+/// and the state after it.
+struct Seen {
+    syntax: &'static str,
+    before: ParseState,
+    ops: Vec<(usize, ScopeStackOp)>,
+    after: ParseState,
 }
+
+/// Lines already tokenized, by line, then by syntax and parse state. Tokenizing is a pure
+/// function of the three, and code blocks across a portal repeat many lines (keys, braces,
+/// imports), so a hit skips the regex work that dominates highlighting. States are compared,
+/// not hashed (syntect's states cannot be hashed): a line is rarely met in many states.
+struct Memo {
+    shards: Vec<Mutex<FxHashMap<String, Vec<Seen>>>>,
+}
+
+/// The most states kept for one line.
+const STATES_PER_LINE: usize = 16;
 
 /// Entries per shard before the shard is emptied, to bound memory.
 const MEMO_SHARD_LIMIT: usize = 8192;
@@ -100,30 +110,43 @@ pub fn clear_memo() {
     }
 }
 
-/// Tokenizes `line` from `state`, through the memo.
+/// Tokenizes `line` of `syntax` from `state`, through the memo.
 fn tokenize(
     state: &mut ParseState,
-    syntax: &str,
+    syntax: &'static str,
     line: &str,
     set: &SyntaxSet,
 ) -> Option<Vec<(usize, ScopeStackOp)>> {
-    let key = (format!("{syntax}\u{0}{state:?}"), line.to_string());
     let shard = {
         use std::hash::{Hash, Hasher};
         let mut hasher = rustc_hash::FxHasher::default();
-        key.hash(&mut hasher);
+        line.hash(&mut hasher);
         &memo().shards[(hasher.finish() % 16) as usize]
     };
-    if let Some((ops, next)) = shard.lock().ok()?.get(&key) {
-        *state = next.clone();
-        return Some(ops.clone());
+    if let Some(seen) = shard.lock().ok()?.get(line).and_then(|all| {
+        all.iter()
+            .find(|s| s.syntax == syntax && s.before == *state)
+    }) {
+        *state = seen.after.clone();
+        return Some(seen.ops.clone());
     }
+    let before = state.clone();
     let ops = state.parse_line(line, set).ok()?;
     let mut map = shard.lock().ok()?;
     if map.len() >= MEMO_SHARD_LIMIT {
         map.clear();
     }
-    map.insert(key, (ops.clone(), state.clone()));
+    let all = map.entry(line.to_string()).or_default();
+    // A line met in ever more states (a closing brace at every depth) is looked up by
+    // comparing them one by one: keep a few.
+    if all.len() < STATES_PER_LINE {
+        all.push(Seen {
+            syntax,
+            before,
+            ops: ops.clone(),
+            after: state.clone(),
+        });
+    }
     Some(ops)
 }
 
@@ -219,6 +242,26 @@ mod tests {
             first_fenced_block("```rust\nfn main() {}"),
             Some(("fn main() {}", "rust"))
         );
+    }
+
+    #[test]
+    fn a_line_met_in_two_states_is_tokenized_for_each() {
+        // `x;` inside a string that spans lines, then as code.
+        let code = "let s = \"\nx;\n\";\nx;\n";
+        let first = code_block(code, "rust");
+        assert_eq!(first, code_block(code, "rust"));
+        let set = syntaxes();
+        let syntax = set.find_syntax_by_token("rust").unwrap();
+        let mut generator =
+            syntect::html::ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+        for line in LinesWithEndings::from(code) {
+            generator
+                .parse_html_for_line_which_includes_newline(line)
+                .unwrap();
+        }
+        let expected = generator.finalize();
+        assert!(first.contains(&expected), "{first}\n{expected}");
+        assert!(expected.contains("hl-string"), "{expected}");
     }
 
     #[test]
