@@ -199,21 +199,29 @@ for n in "${SIZES[@]}"; do
   log "N=$n: $pages Markdown files, $mb MB; orebrief check"
   "$OREBRIEF" --root "$dir" check >&2
   out="$BENCH_DIR/out-orebrief-$n"
-  for r in $(seq 1 "$RUNS"); do
-    discard "$out"
-    timed orebrief "$n" "$r" "$OREBRIEF" --root "$dir" build --output-dir "$out"
-  done
-  printf 'files\torebrief\t%s\t%s\t%s\n' "$n" "$(find "$out" -name '*.html' | wc -l)" "$(find "$out" -type f | wc -l)" >> "$BENCH_DIR/files.tsv"
-  discard "$out"
+  hugo_n=0
   if [ $HUGO = 1 ] && [ "$n" -gt "$HUGO_MAX" ]; then
     log "N=$n: skipping Hugo (--hugo-max $HUGO_MAX)"
   elif [ $HUGO = 1 ]; then
+    hugo_n=1
     hdir="$(hugo_site "$n" "$dir")"
     hout="$BENCH_DIR/out-hugo-$n"
-    for r in $(seq 1 "$RUNS"); do
+  fi
+  # The tools take turns, one build each per round, so that each pair of builds meets the
+  # machine in the same state: this machine's speed drifts by half within minutes (a 12k
+  # Hugo build took 51 s at 01:00 and 81 s at 03:30 the same night), and three runs of one
+  # tool then three of the other compared two different machines.
+  for r in $(seq 1 "$RUNS"); do
+    discard "$out"
+    timed orebrief "$n" "$r" "$OREBRIEF" --root "$dir" build --output-dir "$out"
+    if [ $hugo_n = 1 ]; then
       discard "$hout"
       timed hugo "$n" "$r" hugo --quiet --source "$hdir" --destination "$hout" --cacheDir "$BENCH_DIR/hugo-cache"
-    done
+    fi
+  done
+  printf 'files\torebrief\t%s\t%s\t%s\n' "$n" "$(find "$out" -name '*.html' | wc -l)" "$(find "$out" -type f | wc -l)" >> "$BENCH_DIR/files.tsv"
+  discard "$out"
+  if [ $hugo_n = 1 ]; then
     printf 'files\thugo\t%s\t%s\t%s\n' "$n" "$(find "$hout" -name '*.html' | wc -l)" "$(find "$hout" -type f | wc -l)" >> "$BENCH_DIR/files.tsv"
     discard "$hout"
   fi
