@@ -9,11 +9,12 @@
 #
 # For each N it generates the corpus (cached by generator hash), checks it with `orebrief
 # check` (must pass), writes the equivalent Hugo site (scripts/bench-hugo-site.py), then
-# times full builds into an empty output folder with /usr/bin/time -v: wall time, CPU time
-# (user+sys) and peak RSS, median of --runs runs. It also times a cold build of a tiny site
-# (N=3: 18 pages plus 4 index pages) with hyperfine (or a loop of 20 runs without it). Every
-# measurement records the 1-minute load average at its start. The results table goes to
-# stdout and replaces the block between the bench markers in docs/benchmarks.md.
+# times full builds into an empty output folder with /usr/bin/time -v, the two tools taking
+# turns: wall time, CPU time (user+sys) and peak RSS, median of --runs runs. Before the
+# corpora it times a cold build of a tiny site (N=3: 18 pages plus 4 index pages) with
+# hyperfine (or a loop of 20 runs without it). Every measurement records the 1-minute load
+# average at its start. The results table goes to stdout and replaces the block between the
+# bench markers in docs/benchmarks.md.
 #
 # Options:
 #   --runs R         runs per measurement (default 3; the median is reported)
@@ -192,42 +193,10 @@ timed() {
   tail -1 "$RESULTS" | awk -F'\t' '{ printf "  %-8s N=%-6s run %s: %6.2f s wall  %6.2f s CPU  %5.0f MiB  (load %s)\n", $1, $2, $3, $4, $5, $6/1024, $7 }' >&2
 }
 
-for n in "${SIZES[@]}"; do
-  dir="$(corpus "$n")"
-  pages=$(find "$dir/content" -name '*.md' | wc -l)
-  mb=$(du -sm --apparent-size "$dir/content" | cut -f1)
-  log "N=$n: $pages Markdown files, $mb MB; orebrief check"
-  "$OREBRIEF" --root "$dir" check >&2
-  out="$BENCH_DIR/out-orebrief-$n"
-  hugo_n=0
-  if [ $HUGO = 1 ] && [ "$n" -gt "$HUGO_MAX" ]; then
-    log "N=$n: skipping Hugo (--hugo-max $HUGO_MAX)"
-  elif [ $HUGO = 1 ]; then
-    hugo_n=1
-    hdir="$(hugo_site "$n" "$dir")"
-    hout="$BENCH_DIR/out-hugo-$n"
-  fi
-  # The tools take turns, one build each per round, so that each pair of builds meets the
-  # machine in the same state: this machine's speed drifts by half within minutes (a 12k
-  # Hugo build took 51 s at 01:00 and 81 s at 03:30 the same night), and three runs of one
-  # tool then three of the other compared two different machines.
-  for r in $(seq 1 "$RUNS"); do
-    discard "$out"
-    timed orebrief "$n" "$r" "$OREBRIEF" --root "$dir" build --output-dir "$out"
-    if [ $hugo_n = 1 ]; then
-      discard "$hout"
-      timed hugo "$n" "$r" hugo --quiet --source "$hdir" --destination "$hout" --cacheDir "$BENCH_DIR/hugo-cache"
-    fi
-  done
-  printf 'files\torebrief\t%s\t%s\t%s\n' "$n" "$(find "$out" -name '*.html' | wc -l)" "$(find "$out" -type f | wc -l)" >> "$BENCH_DIR/files.tsv"
-  discard "$out"
-  if [ $hugo_n = 1 ]; then
-    printf 'files\thugo\t%s\t%s\t%s\n' "$n" "$(find "$hout" -name '*.html' | wc -l)" "$(find "$hout" -type f | wc -l)" >> "$BENCH_DIR/files.tsv"
-    discard "$hout"
-  fi
-done
-
 # --- tiny site: cold build of N=3 (22 Markdown files) --------------------------------------
+# Timed first: later the trash may be deleted to free the disk, and for minutes after that
+# every file created pays for the freed inodes (the run at 9863f77 timed this site at 94.9 ms
+# right after such a deletion, against 43.3 ms an hour before).
 tiny="$(corpus 3)"
 TINY_JSON="$BENCH_DIR/tiny.json"
 : > "$TINY_JSON"
@@ -266,6 +235,42 @@ if [ $HUGO = 1 ]; then
   htiny="$(hugo_site 3 "$tiny")"
   tiny_run hugo hugo --quiet --source "$htiny" --destination "$BENCH_DIR/out-tiny" --cacheDir "$BENCH_DIR/hugo-cache"
 fi
+
+for n in "${SIZES[@]}"; do
+  dir="$(corpus "$n")"
+  pages=$(find "$dir/content" -name '*.md' | wc -l)
+  mb=$(du -sm --apparent-size "$dir/content" | cut -f1)
+  log "N=$n: $pages Markdown files, $mb MB; orebrief check"
+  "$OREBRIEF" --root "$dir" check >&2
+  out="$BENCH_DIR/out-orebrief-$n"
+  hugo_n=0
+  if [ $HUGO = 1 ] && [ "$n" -gt "$HUGO_MAX" ]; then
+    log "N=$n: skipping Hugo (--hugo-max $HUGO_MAX)"
+  elif [ $HUGO = 1 ]; then
+    hugo_n=1
+    hdir="$(hugo_site "$n" "$dir")"
+    hout="$BENCH_DIR/out-hugo-$n"
+  fi
+  # The tools take turns, one build each per round, so that each pair of builds meets the
+  # machine in the same state: this machine's speed drifts by half within minutes (a 12k
+  # Hugo build took 51 s at 01:00 and 81 s at 03:30 the same night), and three runs of one
+  # tool then three of the other compared two different machines.
+  for r in $(seq 1 "$RUNS"); do
+    discard "$out"
+    timed orebrief "$n" "$r" "$OREBRIEF" --root "$dir" build --output-dir "$out"
+    if [ $hugo_n = 1 ]; then
+      discard "$hout"
+      timed hugo "$n" "$r" hugo --quiet --source "$hdir" --destination "$hout" --cacheDir "$BENCH_DIR/hugo-cache"
+    fi
+  done
+  printf 'files\torebrief\t%s\t%s\t%s\n' "$n" "$(find "$out" -name '*.html' | wc -l)" "$(find "$out" -type f | wc -l)" >> "$BENCH_DIR/files.tsv"
+  discard "$out"
+  if [ $hugo_n = 1 ]; then
+    printf 'files\thugo\t%s\t%s\t%s\n' "$n" "$(find "$hout" -name '*.html' | wc -l)" "$(find "$hout" -type f | wc -l)" >> "$BENCH_DIR/files.tsv"
+    discard "$hout"
+  fi
+done
+
 rm -rf "$BENCH_DIR/out-tiny" "$TRASH"
 
 # --- report --------------------------------------------------------------------------------
