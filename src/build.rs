@@ -202,7 +202,7 @@ pub fn load_inputs(
         || {
             let log = load::history::GitLog::start(root);
             let mut loaded = load::load(root);
-            crate::render::highlight::warm_up(loaded.pages.iter().map(|p| p.body.as_str()));
+            crate::render::markdown::warm_up(loaded.pages.iter().map(|p| p.body.as_str()));
             load::history::fill_updated(log, &mut loaded.pages);
             loaded
         },

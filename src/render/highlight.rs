@@ -2,11 +2,9 @@
 //! themes colour code in their stylesheet. The syntax set is loaded once, lazily, from the
 //! dump embedded in syntect, and only when some page has a code block.
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use rustc_hash::FxHashMap;
-use std::sync::Mutex;
-
 use syntect::html::{ClassStyle, line_tokens_to_classed_spans};
 use syntect::parsing::{ParseState, ScopeStack, ScopeStackOp, SyntaxSet};
 use syntect::util::LinesWithEndings;
@@ -150,40 +148,15 @@ fn tokenize(
     Some(ops)
 }
 
-/// Starts, on a thread of its own, the highlighting of the first fenced code block with a
-/// language among `bodies` (Markdown texts), its output thrown away: loading the syntaxes
-/// and compiling the regular expressions of a language the first time costs a small site
-/// more than the rest of its bodies, and this does it while the build still loads. The
-/// lines tokenized are kept in the memo, so no work is lost.
-pub fn warm_up<'a>(bodies: impl IntoIterator<Item = &'a str>) {
-    let Some((code, lang)) = bodies.into_iter().find_map(first_fenced_block) else {
-        return;
-    };
-    let (code, lang) = (code.to_string(), lang.to_string());
+/// Highlights `code` as `lang` on a thread of its own, the output thrown away: loading the
+/// syntaxes and compiling the regular expressions of a language the first time costs a
+/// small site more than the rest of its bodies, and this does it while the build still
+/// loads (see [`super::markdown::warm_up`]). The lines tokenized stay in the memo, so no
+/// work is lost.
+pub fn warm_up(code: String, lang: String) {
     let _ = std::thread::Builder::new()
         .name("highlight-warm-up".into())
         .spawn(move || code_block(&code, &lang));
-}
-
-/// The code and language of the first block fenced with three backticks and a language in
-/// `text` (a fast approximation of Markdown's rules: it only picks what to warm up with).
-fn first_fenced_block(text: &str) -> Option<(&str, &str)> {
-    let mut at = 0;
-    while let Some(found) = text[at..].find("```") {
-        let start = at + found;
-        let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
-        let line_end = text[start..].find('\n').map_or(text.len(), |n| start + n);
-        let lang = text[start + 3..line_end].trim();
-        if text[line_start..start].trim().is_empty() && !lang.is_empty() && !lang.contains('`') {
-            let code_start = (line_end + 1).min(text.len());
-            let code_end = text[code_start..]
-                .find("\n```")
-                .map_or(text.len(), |n| code_start + n + 1);
-            return Some((&text[code_start..code_end], lang));
-        }
-        at = line_end;
-    }
-    None
 }
 
 /// Escapes text for HTML content.
@@ -234,18 +207,6 @@ mod tests {
                 .unwrap();
         }
         generator.finalize()
-    }
-
-    #[test]
-    fn the_warm_up_finds_the_first_fenced_block_with_a_language() {
-        let text =
-            "Intro with ```inline``` code.\n\n```\nplain\n```\n\n  ```yaml\na: 1\nb: 2\n```\n";
-        assert_eq!(first_fenced_block(text), Some(("a: 1\nb: 2\n", "yaml")));
-        assert_eq!(first_fenced_block("no code here\n"), None);
-        assert_eq!(
-            first_fenced_block("```rust\nfn main() {}"),
-            Some(("fn main() {}", "rust"))
-        );
     }
 
     #[test]

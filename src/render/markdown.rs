@@ -99,6 +99,37 @@ const OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_HEADING_ATTRIBUTES)
     .union(Options::ENABLE_WIKILINKS);
 
+/// Starts warming the highlighter up ([`highlight::warm_up`]) with the first fenced code
+/// block that names a language among `bodies`, as the renderer will meet it. Only bodies
+/// with a fence are parsed, and only up to that block.
+pub fn warm_up<'a>(bodies: impl IntoIterator<Item = &'a str>) {
+    let found = bodies
+        .into_iter()
+        .filter(|b| b.contains("```") || b.contains("~~~"))
+        .find_map(first_fenced_code);
+    if let Some((code, lang)) = found {
+        highlight::warm_up(code, lang);
+    }
+}
+
+/// The code and language of the first fenced code block of `body` that names a language.
+fn first_fenced_code(body: &str) -> Option<(String, String)> {
+    let mut code: Option<(String, String)> = None;
+    for event in Parser::new_ext(body, OPTIONS) {
+        match (&mut code, event) {
+            (None, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))))
+                if !info.trim().is_empty() =>
+            {
+                code = Some((info.to_string(), String::new()));
+            }
+            (Some((_, buf)), Event::Text(t)) => buf.push_str(&t),
+            (Some(_), Event::End(TagEnd::CodeBlock)) => break,
+            _ => {}
+        }
+    }
+    code.map(|(lang, buf)| (buf, lang))
+}
+
 /// Renders `body`, resolving its links. `keep_internal` keeps `{% internal() %}` blocks.
 pub fn render(body: &str, linker: &Linker<'_>, keep_internal: bool) -> Body {
     let scanned = shortcodes::scan(body, keep_internal);
@@ -422,4 +453,23 @@ fn add_heading_ids(events: &mut Vec<Event<'_>>, toc: &mut Vec<TocEntry>) {
 
 fn heading_number(level: HeadingLevel) -> u8 {
     level as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_warm_up_takes_the_first_fenced_block_that_names_a_language() {
+        let body = "Intro with ```inline``` code.\n\n```\nplain\n```\n\n    ```rust\n    indented, not fenced\n\n~~~yaml\na: 1\nb: 2\n~~~\n\n```rust\nfn main() {}\n```\n";
+        assert_eq!(
+            first_fenced_code(body),
+            Some(("a: 1\nb: 2\n".to_string(), "yaml".to_string()))
+        );
+        assert_eq!(first_fenced_code("no code here\n"), None);
+        assert_eq!(
+            first_fenced_code("```rust\nfn main() {}"),
+            Some(("fn main() {}".to_string(), "rust".to_string()))
+        );
+    }
 }
