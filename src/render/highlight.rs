@@ -2,6 +2,7 @@
 //! themes colour code in their stylesheet. The syntax set is loaded once, lazily, from the
 //! dump embedded in syntect, and only when some page has a code block.
 
+use std::cell::{Cell, OnceCell};
 use std::sync::{Mutex, OnceLock};
 
 use rustc_hash::FxHashMap;
@@ -15,6 +16,52 @@ pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" }
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// The lines a thread tokenizes with the shared syntax set before it takes a copy of its
+/// own (see [`with_syntaxes`]); fewer in tests, so that they reach the switch.
+const SHARED_LINES: usize = if cfg!(test) { 64 } else { 4096 };
+
+/// A thread's own copy of the syntax set, once it has tokenized [`SHARED_LINES`] lines.
+struct Local {
+    own: OnceCell<SyntaxSet>,
+    shared_lines: Cell<usize>,
+}
+
+thread_local! {
+    static LOCAL: Local = const {
+        Local {
+            own: OnceCell::new(),
+            shared_lines: Cell::new(0),
+        }
+    };
+}
+
+/// Calls `f` with the syntax set this thread tokenizes with: the shared one at first, then,
+/// once the thread has tokenized [`SHARED_LINES`] lines, a copy of its own.
+///
+/// Each regular expression of the regex crate (which fancy-regex runs its plain parts on)
+/// keeps a pool of search caches, fast only for the thread that used it first; every other
+/// thread goes through a lock on each search. In the shared set that thread is the warm-up
+/// thread ([`warm_up`]) or one of the workers, so all or half of a large site's lines took
+/// the slow path (a fifth more time in a measured YAML block). A copy of the set compiles
+/// its expressions again (about 10 ms for YAML) and the thread owns them, which pays on a
+/// large site and would not on a small one, hence the threshold. Parse states hold only
+/// indices into the set, and the copy is the same set, so a state and the memo's entries
+/// serve either.
+fn with_syntaxes<R>(f: impl FnOnce(&SyntaxSet) -> R) -> R {
+    LOCAL.with(|local| {
+        if let Some(own) = local.own.get() {
+            return f(own);
+        }
+        let lines = local.shared_lines.get() + 1;
+        local.shared_lines.set(lines);
+        if lines > SHARED_LINES {
+            f(local.own.get_or_init(|| syntaxes().clone()))
+        } else {
+            f(syntaxes())
+        }
+    })
 }
 
 /// HTML for a code block in `lang` (a fence's info string; empty for none).
@@ -53,7 +100,7 @@ fn highlight(code: &str, token: &str) -> Option<String> {
     let mut html = String::with_capacity(code.len() * 3);
     let mut open_spans: isize = 0;
     for line in LinesWithEndings::from(code) {
-        let ops = tokenize(&mut state, &syntax.name, line, set)?;
+        let ops = tokenize(&mut state, &syntax.name, line)?;
         let (formatted, delta) =
             line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut stack).ok()?;
         open_spans += delta;
@@ -113,7 +160,6 @@ fn tokenize(
     state: &mut ParseState,
     syntax: &'static str,
     line: &str,
-    set: &SyntaxSet,
 ) -> Option<Vec<(usize, ScopeStackOp)>> {
     let shard = {
         use std::hash::{Hash, Hasher};
@@ -129,7 +175,7 @@ fn tokenize(
         return Some(seen.ops.clone());
     }
     let before = state.clone();
-    let ops = state.parse_line(line, set).ok()?;
+    let ops = with_syntaxes(|set| state.parse_line(line, set)).ok()?;
     let mut map = shard.lock().ok()?;
     if map.len() >= MEMO_SHARD_LIMIT {
         map.clear();
@@ -218,6 +264,24 @@ mod tests {
         let expected = unmemoized(code, "rust");
         assert!(first.contains(&expected), "{first}\n{expected}");
         assert!(expected.contains("hl-string"), "{expected}");
+    }
+
+    #[test]
+    fn a_thread_past_the_threshold_tokenizes_with_its_own_copy_and_the_same_result() {
+        let handle = std::thread::spawn(|| {
+            // Distinct lines, so that the memo does not answer them.
+            let code: String = (0..SHARED_LINES * 2)
+                .map(|i| format!("key{i}: [v{i}, \"s{i}\"]  # n{i}\n"))
+                .collect();
+            assert!(LOCAL.with(|l| l.own.get().is_none()));
+            let html = code_block(&code, "yaml");
+            assert!(LOCAL.with(|l| l.own.get().is_some()), "no copy was taken");
+            // A state reached with the shared set carries on in the copy.
+            let expected = unmemoized(&code, "yaml");
+            assert!(html.contains(&expected), "{html}\n{expected}");
+            assert!(expected.contains("hl-comment"), "{expected}");
+        });
+        handle.join().unwrap();
     }
 
     #[test]
