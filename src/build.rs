@@ -423,6 +423,7 @@ pub fn renderer<'a>(site: &'a Site, urls: &'a Urls, templates: &'a Templates) ->
                 }),
         )
         .collect();
+    let as_of = site.latest_as_of();
     let value = SiteValue {
         title: &site.config.title,
         description: site.config.description.as_deref(),
@@ -432,7 +433,7 @@ pub fn renderer<'a>(site: &'a Site, urls: &'a Urls, templates: &'a Templates) ->
         extra: &site.config.extra,
         nav,
         generated: site.today.to_string(),
-        as_of: site.latest_as_of().map(|d| d.to_string()),
+        as_of: as_of.map(|d| d.to_string()),
         search_path: urls.page("search/").into_owned(),
         print_path: urls.page(crate::render::print::PORTAL_PATH).into_owned(),
         paths: [
@@ -460,6 +461,7 @@ pub fn renderer<'a>(site: &'a Site, urls: &'a Urls, templates: &'a Templates) ->
         views: Views::new(site, urls),
         templates,
         site_value: tera::Value::from_serializable(&value),
+        as_of,
     }
 }
 

@@ -178,6 +178,7 @@ fn markdown(data: &[u8]) {
         views: Views::new(&site, &urls),
         templates: &templates,
         site_value: tera::Value::none(),
+        as_of: site.latest_as_of(),
     };
     let linker = Linker::new(&site, &urls);
     match renderer.body(site.index["fuzz"], body, &linker) {

@@ -37,6 +37,9 @@ pub struct Renderer<'a> {
     pub templates: &'a Templates,
     /// The `site` value every template gets.
     pub site_value: Value,
+    /// The latest `as_of` of the site's pages, found once (every print document's running
+    /// header names it, and a scan of the pages for each brief grew with briefs × pages).
+    pub as_of: Option<crate::model::PartialDate>,
 }
 
 const BUILT_IN: &[&str] = &["supply_table", "producers", "import_sources", "chart"];

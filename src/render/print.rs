@@ -403,7 +403,7 @@ impl<'a> Renderer<'a> {
         if internal {
             header.push_str(" (Internal)");
         }
-        if let Some(as_of) = site.latest_as_of() {
+        if let Some(as_of) = self.as_of {
             header.push_str(&format!(" · Data as of {as_of}"));
         }
         let page_css = format!(
