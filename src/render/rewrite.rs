@@ -49,13 +49,13 @@ pub fn prefix_part(html: &str, prefix: &str, root: Option<&str>) -> Prefixed {
     let finder = memchr::memmem::Finder::new("=\"");
     while let Some(at) = finder.find(rest.as_bytes()) {
         let before = &rest[..at];
-        // Just after the last character that cannot be in an attribute name (which may take
-        // more than one byte: `é="x"` in text).
+        // Just after the last byte that cannot be in an attribute name. Names are ASCII, so
+        // a byte of a longer character (`é="x"` in text) ends the scan, at a character
+        // boundary, and what is before it is not the space an attribute needs.
         let name_start = before
-            .char_indices()
-            .rev()
-            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '-' || c == ':' || c == '_'))
-            .map_or(0, |(p, c)| p + c.len_utf8());
+            .bytes()
+            .rposition(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b':' || b == b'_'))
+            .map_or(0, |p| p + 1);
         let name = &before[name_start..];
         let is_attribute = before[..name_start].ends_with(|c: char| c.is_ascii_whitespace());
         out.push_str(before);
@@ -64,7 +64,12 @@ pub fn prefix_part(html: &str, prefix: &str, root: Option<&str>) -> Prefixed {
         let end = memchr::memchr(b'"', after.as_bytes()).unwrap_or(after.len());
         let value = &after[..end];
         let is_href = name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("xlink:href");
-        if is_attribute && ID_ATTRIBUTES.iter().any(|a| a.eq_ignore_ascii_case(name)) {
+        // `class` and `style`, most of a part's attributes (every span of highlighted code
+        // has a class), are neither ids nor links.
+        let plain = name.eq_ignore_ascii_case("class") || name.eq_ignore_ascii_case("style");
+        if plain {
+            out.push_str(value);
+        } else if is_attribute && ID_ATTRIBUTES.iter().any(|a| a.eq_ignore_ascii_case(name)) {
             for (n, id) in value.split_ascii_whitespace().enumerate() {
                 if n > 0 {
                     out.push(' ');
