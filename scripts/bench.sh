@@ -28,6 +28,12 @@
 #                    4.5 GB for 12k pages here, so 60k pages could exhaust a 24 GB machine)
 #   --no-docs        do not touch docs/benchmarks.md
 #   --label TEXT     note printed with the table (e.g. "taken under load")
+#   --drop-caches    before each timed build, empty the kernel's page cache (needs root),
+#                    then read the tool and its input back in: every build then starts from
+#                    the same cache, instead of one that the outputs of the builds before
+#                    it (1.5 GB each at 12k pages) have filled, which the kernel must reclaim
+#                    as the build writes (system time of one 12k-page orebrief build: 3 to
+#                    17 s without, 2.3 to 3.5 s with, on 27 November)
 # Environment: BENCH_DIR (default: target/bench) holds binaries, corpora and outputs.
 set -euo pipefail
 
@@ -38,6 +44,7 @@ TINY_RUNS=20
 REF=""
 WAIT_LOAD=""
 HUGO=1
+DROP_CACHES=0
 HUGO_MAX=2000
 DOCS=1
 LABEL=""
@@ -52,12 +59,17 @@ while [ $# -gt 0 ]; do
     --hugo-max) HUGO_MAX="$2"; shift 2 ;;
     --no-docs) DOCS=0; shift ;;
     --label) LABEL="$2"; shift 2 ;;
+    --drop-caches) DROP_CACHES=1; shift ;;
     -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) SIZES+=("$1"); shift ;;
   esac
 done
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(2000)
+if [ $DROP_CACHES = 1 ] && ! [ -w /proc/sys/vm/drop_caches ]; then
+  echo "--drop-caches needs write access to /proc/sys/vm/drop_caches (run as root)" >&2
+  exit 2
+fi
 mkdir -p "$BENCH_DIR/bin"
 RESULTS="$BENCH_DIR/results.tsv"
 : > "$RESULTS"
@@ -172,15 +184,20 @@ if [ -d "$TRASH" ]; then # left by an interrupted run
   sleep 70
 fi
 
-# One timed run: tool N run# cmd... ; appends a row to results.tsv.
+# One timed run: tool N run# input-dir cmd... ; appends a row to results.tsv.
 timed() {
-  local tool="$1" n="$2" run="$3"; shift 3
+  local tool="$1" n="$2" run="$3" input="$4"; shift 4
   local tf="$BENCH_DIR/time.txt" load
   # Write back what earlier runs left in the page cache (1.5 GB for one 12k-page build), so
   # that the kernel flushing it does not compete with this run. Without it (27 November,
   # 00:36) the second and third 12k-page runs took 13% longer than the first, with 1.8 GB
   # of dirty pages pending.
   sync
+  if [ $DROP_CACHES = 1 ]; then
+    echo 1 > /proc/sys/vm/drop_caches
+    find "$input" "$BENCH_DIR/hugo-cache" -type f -exec cat {} + > /dev/null 2>&1 || true
+    cat "$(command -v "$1")" > /dev/null
+  fi
   wait_load
   load="$(load1)"
   if ! /usr/bin/time -v -o "$tf" "$@" > "$BENCH_DIR/last.log" 2>&1; then
@@ -257,10 +274,10 @@ for n in "${SIZES[@]}"; do
   # tool then three of the other compared two different machines.
   for r in $(seq 1 "$RUNS"); do
     discard "$out"
-    timed orebrief "$n" "$r" "$OREBRIEF" --root "$dir" build --output-dir "$out"
+    timed orebrief "$n" "$r" "$dir" "$OREBRIEF" --root "$dir" build --output-dir "$out"
     if [ $hugo_n = 1 ]; then
       discard "$hout"
-      timed hugo "$n" "$r" hugo --quiet --source "$hdir" --destination "$hout" --cacheDir "$BENCH_DIR/hugo-cache"
+      timed hugo "$n" "$r" "$hdir" hugo --quiet --source "$hdir" --destination "$hout" --cacheDir "$BENCH_DIR/hugo-cache"
     fi
   done
   printf 'files\torebrief\t%s\t%s\t%s\n' "$n" "$(find "$out" -name '*.html' | wc -l)" "$(find "$out" -type f | wc -l)" >> "$BENCH_DIR/files.tsv"
@@ -279,6 +296,7 @@ CMD="scripts/bench.sh"
 [ -z "$REF" ] || CMD="$CMD --ref $REF"
 [ "$RUNS" = 3 ] || CMD="$CMD --runs $RUNS"
 [ $HUGO = 1 ] || CMD="$CMD --no-hugo"
+[ $DROP_CACHES = 0 ] || CMD="$CMD --drop-caches"
 [ "$HUGO_MAX" = 2000 ] || CMD="$CMD --hugo-max $HUGO_MAX"
 CMD="$CMD ${SIZES[*]}"
 python3 "$ROOT/scripts/bench-report.py" \
