@@ -112,6 +112,7 @@ fuzz_target!(|data: &[u8]| {
             views: Views::new(&site, &urls),
             templates: &fixed.templates,
             site_value: tera::Value::none(),
+            as_of: site.latest_as_of(),
         };
         let linker = Linker::new(&site, &urls);
         let i = site.index["fuzz"];
