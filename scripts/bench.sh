@@ -60,7 +60,7 @@ while [ $# -gt 0 ]; do
     --no-docs) DOCS=0; shift ;;
     --label) LABEL="$2"; shift 2 ;;
     --drop-caches) DROP_CACHES=1; shift ;;
-    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) SIZES+=("$1"); shift ;;
   esac
@@ -193,13 +193,17 @@ timed() {
   # 00:36) the second and third 12k-page runs took 13% longer than the first, with 1.8 GB
   # of dirty pages pending.
   sync
-  if [ $DROP_CACHES = 1 ]; then
-    echo 1 > /proc/sys/vm/drop_caches
-    find "$input" "$BENCH_DIR/hugo-cache" -type f -exec cat {} + > /dev/null 2>&1 || true
-    cat "$(command -v "$1")" > /dev/null
-  fi
+  # The load is read before the cache is refilled: processes waiting on the disk count in
+  # the load average, and the refill's reads are not other work competing with the run.
   wait_load
   load="$(load1)"
+  if [ $DROP_CACHES = 1 ]; then
+    echo 1 > /proc/sys/vm/drop_caches
+    local inputs=("$input")
+    [ "$tool" != hugo ] || inputs+=("$BENCH_DIR/hugo-cache")
+    find "${inputs[@]}" -type f -exec cat {} + > /dev/null 2>&1 || true
+    cat "$(command -v "$1")" > /dev/null
+  fi
   if ! /usr/bin/time -v -o "$tf" "$@" > "$BENCH_DIR/last.log" 2>&1; then
     cat "$BENCH_DIR/last.log" >&2; log "FAILED: $*"; exit 1
   fi
