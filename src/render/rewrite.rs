@@ -45,10 +45,15 @@ const ID_ATTRIBUTES: &[&str] = &[
 pub fn prefix_part(html: &str, prefix: &str, root: Option<&str>) -> Prefixed {
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut links = Vec::new();
-    let mut rest = html;
+    // `html[..copied]` is in `out`; most attributes are left as they are, so only the text
+    // before a changed value is copied, in one piece.
+    let mut copied = 0;
+    // Where the search for the next attribute goes on: the closing quote of the last value.
+    let mut from = 0;
     let finder = memchr::memmem::Finder::new("=\"");
-    while let Some(at) = finder.find(rest.as_bytes()) {
-        let before = &rest[..at];
+    while let Some(found) = finder.find(&html.as_bytes()[from..]) {
+        let at = from + found;
+        let before = &html[from..at];
         // Just after the last byte that cannot be in an attribute name. Names are ASCII, so
         // a byte of a longer character (`é="x"` in text) ends the scan, at a character
         // boundary, and what is before it is not the space an attribute needs.
@@ -57,19 +62,19 @@ pub fn prefix_part(html: &str, prefix: &str, root: Option<&str>) -> Prefixed {
             .rposition(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b':' || b == b'_'))
             .map_or(0, |p| p + 1);
         let name = &before[name_start..];
-        let is_attribute = before[..name_start].ends_with(|c: char| c.is_ascii_whitespace());
-        out.push_str(before);
-        out.push_str("=\"");
-        let after = &rest[at + 2..];
-        let end = memchr::memchr(b'"', after.as_bytes()).unwrap_or(after.len());
-        let value = &after[..end];
-        let is_href = name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("xlink:href");
+        let start = at + 2;
+        let end = memchr::memchr(b'"', &html.as_bytes()[start..]).map_or(html.len(), |e| start + e);
+        let value = &html[start..end];
+        from = end;
         // `class` and `style`, most of a part's attributes (every span of highlighted code
         // has a class), are neither ids nor links.
-        let plain = name.eq_ignore_ascii_case("class") || name.eq_ignore_ascii_case("style");
-        if plain {
-            out.push_str(value);
-        } else if is_attribute && ID_ATTRIBUTES.iter().any(|a| a.eq_ignore_ascii_case(name)) {
+        if name.eq_ignore_ascii_case("class") || name.eq_ignore_ascii_case("style") {
+            continue;
+        }
+        let is_attribute = before[..name_start].ends_with(|c: char| c.is_ascii_whitespace());
+        let is_href = name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("xlink:href");
+        if is_attribute && ID_ATTRIBUTES.iter().any(|a| a.eq_ignore_ascii_case(name)) {
+            out.push_str(&html[copied..start]);
             for (n, id) in value.split_ascii_whitespace().enumerate() {
                 if n > 0 {
                     out.push(' ');
@@ -77,19 +82,19 @@ pub fn prefix_part(html: &str, prefix: &str, root: Option<&str>) -> Prefixed {
                 out.push_str(prefix);
                 out.push_str(id);
             }
+            copied = end;
         } else if is_attribute && is_href && value.len() > 1 && value.starts_with('#') {
+            out.push_str(&html[copied..start]);
             out.push('#');
             out.push_str(prefix);
             out.push_str(&value[1..]);
-        } else {
-            if is_href && root.is_some_and(|r| value.starts_with(r)) {
-                links.push(out.len()..out.len() + value.len());
-            }
-            out.push_str(value);
+            copied = end;
+        } else if is_href && root.is_some_and(|r| value.starts_with(r)) {
+            let at_out = out.len() + (start - copied);
+            links.push(at_out..at_out + value.len());
         }
-        rest = &after[end..];
     }
-    out.push_str(rest);
+    out.push_str(&html[copied..]);
     Prefixed { html: out, links }
 }
 
@@ -155,6 +160,60 @@ pub fn replace_in_part(part: Prefixed, mark: &str, with: &str) -> Prefixed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The implementation before copy-on-write (9a9d809), kept as the reference the
+    /// current one must match.
+    fn prefix_part_before(html: &str, prefix: &str, root: Option<&str>) -> Prefixed {
+        let mut out = String::with_capacity(html.len() + html.len() / 16);
+        let mut links = Vec::new();
+        let mut rest = html;
+        let finder = memchr::memmem::Finder::new("=\"");
+        while let Some(at) = finder.find(rest.as_bytes()) {
+            let before = &rest[..at];
+            // Just after the last byte that cannot be in an attribute name. Names are ASCII, so
+            // a byte of a longer character (`é="x"` in text) ends the scan, at a character
+            // boundary, and what is before it is not the space an attribute needs.
+            let name_start = before
+                .bytes()
+                .rposition(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b':' || b == b'_'))
+                .map_or(0, |p| p + 1);
+            let name = &before[name_start..];
+            let is_attribute = before[..name_start].ends_with(|c: char| c.is_ascii_whitespace());
+            out.push_str(before);
+            out.push_str("=\"");
+            let after = &rest[at + 2..];
+            let end = memchr::memchr(b'"', after.as_bytes()).unwrap_or(after.len());
+            let value = &after[..end];
+            let is_href =
+                name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("xlink:href");
+            // `class` and `style`, most of a part's attributes (every span of highlighted code
+            // has a class), are neither ids nor links.
+            let plain = name.eq_ignore_ascii_case("class") || name.eq_ignore_ascii_case("style");
+            if plain {
+                out.push_str(value);
+            } else if is_attribute && ID_ATTRIBUTES.iter().any(|a| a.eq_ignore_ascii_case(name)) {
+                for (n, id) in value.split_ascii_whitespace().enumerate() {
+                    if n > 0 {
+                        out.push(' ');
+                    }
+                    out.push_str(prefix);
+                    out.push_str(id);
+                }
+            } else if is_attribute && is_href && value.len() > 1 && value.starts_with('#') {
+                out.push('#');
+                out.push_str(prefix);
+                out.push_str(&value[1..]);
+            } else {
+                if is_href && root.is_some_and(|r| value.starts_with(r)) {
+                    links.push(out.len()..out.len() + value.len());
+                }
+                out.push_str(value);
+            }
+            rest = &after[end..];
+        }
+        out.push_str(rest);
+        Prefixed { html: out, links }
+    }
 
     fn prefix_ids(html: &str, prefix: &str) -> String {
         prefix_part(html, prefix, None).html
@@ -238,6 +297,32 @@ mod tests {
                 with_jumps(replaced, ("../../", &anchors)),
                 rewrite_part(&html.replace("@@", with), "p-", ("../../", &anchors))
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// Copy-on-write changes nothing: on strings of attribute-like pieces (names of
+        /// every kind, with and without a space before them, unclosed values, non-ASCII
+        /// text), the output and the noted links are those of the implementation before.
+        #[test]
+        fn matches_the_implementation_before(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    " id=\"", " ID=\"", "for=\"", " headers=\"", " aria-labelledby=\"",
+                    " class=\"", " style=\"", " href=\"", " HREF=\"", " xlink:href=\"",
+                    "href=\"", " data-x=\"", "=\"", "\"", "#", "#x", "../", "../../a/",
+                    " a b ", "<p>", "</a>", "é", "\u{F8FF}", "x", "-", ":", "_", " ", "\t",
+                ]),
+                0..40,
+            )
+        ) {
+            let html: String = pieces.concat();
+            for root in [None, Some("../"), Some("../../")] {
+                proptest::prop_assert_eq!(
+                    prefix_part(&html, "p-", root),
+                    prefix_part_before(&html, "p-", root)
+                );
+            }
         }
     }
 }
