@@ -16,9 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use orebrief::config::{Profile, SiteConfig};
-use orebrief::render::context::Views;
 use orebrief::render::markdown::Linker;
-use orebrief::render::pages::Renderer;
 use orebrief::render::shortcodes;
 use orebrief::render::templates::Templates;
 use orebrief::render::urls::Urls;
@@ -174,12 +172,7 @@ fn markdown(data: &[u8]) {
         base: site.config.base_url(),
         relative: flags & 4 != 0,
     };
-    let renderer = Renderer {
-        views: Views::new(&site, &urls),
-        templates: &templates,
-        site_value: tera::Value::none(),
-        as_of: site.latest_as_of(),
-    };
+    let renderer = orebrief::build::renderer(&site, &urls, &templates);
     let linker = Linker::new(&site, &urls);
     match renderer.body(site.index["fuzz"], body, &linker) {
         Ok(rendered) => {

@@ -12,9 +12,7 @@ use std::path::Path;
 use libfuzzer_sys::fuzz_target;
 use orebrief::config::{Profile, SiteConfig};
 use orebrief::model::Page;
-use orebrief::render::context::Views;
 use orebrief::render::markdown::Linker;
-use orebrief::render::pages::Renderer;
 use orebrief::render::shortcodes;
 use orebrief::render::templates::Templates;
 use orebrief::render::urls::Urls;
@@ -108,12 +106,7 @@ fuzz_target!(|data: &[u8]| {
             base: site.config.base_url(),
             relative: flags & 4 != 0,
         };
-        let renderer = Renderer {
-            views: Views::new(&site, &urls),
-            templates: &fixed.templates,
-            site_value: tera::Value::none(),
-            as_of: site.latest_as_of(),
-        };
+        let renderer = orebrief::build::renderer(&site, &urls, &fixed.templates);
         let linker = Linker::new(&site, &urls);
         let i = site.index["fuzz"];
         match renderer.body(i, body, &linker) {
