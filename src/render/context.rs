@@ -34,17 +34,33 @@ pub struct Ref<'a> {
 
 impl Serialize for Ref<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        if let Some(value) = &self.shared {
-            return value.serialize(serializer);
-        }
-        let mut fields = serializer.serialize_struct("Ref", 4)?;
-        fields.serialize_field("id", self.id)?;
-        fields.serialize_field("title", self.title)?;
-        fields.serialize_field("path", &self.path)?;
-        fields.serialize_field("kind", self.kind)?;
-        fields.end()
+        let fields = [
+            ("id", self.id),
+            ("title", self.title),
+            ("path", &*self.path),
+            ("kind", self.kind),
+        ];
+        serialize_ref(self.shared.as_ref(), "Ref", &fields, serializer)
     }
+}
+
+/// Serializes a link: its `shared` template value when there is one, else its `fields` as
+/// a struct named `name`.
+fn serialize_ref<S: serde::Serializer>(
+    shared: Option<&Value>,
+    name: &'static str,
+    fields: &[(&'static str, &str)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct;
+    if let Some(value) = shared {
+        return value.serialize(serializer);
+    }
+    let mut out = serializer.serialize_struct(name, fields.len())?;
+    for (key, value) in fields {
+        out.serialize_field(key, value)?;
+    }
+    out.end()
 }
 
 /// A link to a country page.
@@ -64,15 +80,12 @@ pub struct CountryRef<'a> {
 
 impl Serialize for CountryRef<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        if let Some(value) = &self.shared {
-            return value.serialize(serializer);
-        }
-        let mut fields = serializer.serialize_struct("CountryRef", 3)?;
-        fields.serialize_field("code", self.code)?;
-        fields.serialize_field("name", self.name)?;
-        fields.serialize_field("path", &*self.path)?;
-        fields.end()
+        let fields = [
+            ("code", self.code),
+            ("name", self.name),
+            ("path", &*self.path),
+        ];
+        serialize_ref(self.shared.as_ref(), "CountryRef", &fields, serializer)
     }
 }
 
