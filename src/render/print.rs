@@ -804,29 +804,30 @@ fn css_string(text: &str) -> String {
 }
 
 /// Lowers every heading of `html` by `by` levels (at most to `h6`), so that a page's body
-/// sits under the heading of its part.
+/// sits under the heading of its part. The tags are found with two substring searches
+/// (`<h`, `</h`) rather than by looking at every tag: a body has hundreds of tags (each
+/// highlighted token is a span) and a handful of headings.
 pub fn shift_headings(html: &str, by: u8) -> String {
     if by == 0 {
         return html.to_string();
     }
+    let bytes = html.as_bytes();
+    // Where the level digit of each heading tag is, opening (`<h2 id="x">`) or closing.
+    let mut digits: Vec<usize> = memchr::memmem::find_iter(bytes, "<h")
+        .map(|at| at + 2)
+        .chain(memchr::memmem::find_iter(bytes, "</h").map(|at| at + 3))
+        .filter(|&d| {
+            matches!(bytes.get(d..d + 2), Some([b'1'..=b'6', next])
+                if *next == b'>' || next.is_ascii_whitespace())
+        })
+        .collect();
+    digits.sort_unstable();
     let mut out = String::with_capacity(html.len());
     let mut copied = 0;
-    let bytes = html.as_bytes();
-    for (at, _) in html.match_indices('<') {
-        let name = if bytes.get(at + 1) == Some(&b'/') {
-            at + 2
-        } else {
-            at + 1
-        };
-        match bytes.get(name..name + 3) {
-            Some([b'h', d @ b'1'..=b'6', next]) if *next == b'>' || next.is_ascii_whitespace() => {
-                out.push_str(&html[copied..name + 1]);
-                let level = (d - b'0' + by).min(6);
-                out.push(char::from(b'0' + level));
-                copied = name + 2;
-            }
-            _ => {}
-        }
+    for d in digits {
+        out.push_str(&html[copied..d]);
+        out.push(char::from(b'0' + (bytes[d] - b'0' + by).min(6)));
+        copied = d + 1;
     }
     out.push_str(&html[copied..]);
     out
@@ -876,6 +877,37 @@ struct CountryPrint<'a> {
 mod tests {
     use super::*;
 
+    /// The implementation before the substring searches, kept as the reference the current
+    /// one must match.
+    fn shift_headings_before(html: &str, by: u8) -> String {
+        if by == 0 {
+            return html.to_string();
+        }
+        let mut out = String::with_capacity(html.len());
+        let mut copied = 0;
+        let bytes = html.as_bytes();
+        for (at, _) in html.match_indices('<') {
+            let name = if bytes.get(at + 1) == Some(&b'/') {
+                at + 2
+            } else {
+                at + 1
+            };
+            match bytes.get(name..name + 3) {
+                Some([b'h', d @ b'1'..=b'6', next])
+                    if *next == b'>' || next.is_ascii_whitespace() =>
+                {
+                    out.push_str(&html[copied..name + 1]);
+                    let level = (d - b'0' + by).min(6);
+                    out.push(char::from(b'0' + level));
+                    copied = name + 2;
+                }
+                _ => {}
+            }
+        }
+        out.push_str(&html[copied..]);
+        out
+    }
+
     #[test]
     fn headings_move_down() {
         assert_eq!(
@@ -889,5 +921,25 @@ mod tests {
         assert_eq!(annex_letter(0), "A");
         assert_eq!(annex_letter(25), "Z");
         assert_eq!(annex_letter(26), "AA");
+    }
+
+    proptest::proptest! {
+        /// On strings of tag-like pieces (headings of every level, near misses such as
+        /// `<h7>`, `<hr>`, `<header>`, unclosed tags), the output is that of the
+        /// implementation before.
+        #[test]
+        fn shifting_matches_the_implementation_before(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "<h1>", "<h2 id=\"x\">", "</h3>", "<h4\n", "<h6>", "</h6 >", "<h7>", "<h0>",
+                    "<hr>", "<header>", "</h", "<h", "<", "/", "h", "1", "6", ">", " ", "x", "é",
+                ]),
+                0..30,
+            ),
+            by in 0u8..7,
+        ) {
+            let html: String = pieces.concat();
+            proptest::prop_assert_eq!(shift_headings(&html, by), shift_headings_before(&html, by));
+        }
     }
 }
