@@ -26,25 +26,38 @@ const GAP: f64 = 8.0;
 
 /// A horizontal bar chart of shares. `id` must be unique on the page; the first bar is drawn
 /// as the top one.
+///
+/// Written piece by piece rather than through `write!`: a chart is made for every
+/// production table each time it is shown (page, print document, annex), and formatting
+/// machinery was most of its cost.
 pub fn share_bars(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
-    let height = (bars.len().max(1) as f64) * (BAR_HEIGHT + GAP) + GAP;
+    let height = ((bars.len().max(1) as f64) * (BAR_HEIGHT + GAP) + GAP) as i64;
     let scale = (WIDTH - LABEL_WIDTH - VALUE_WIDTH) / 100.0;
     let id = escape(id);
     let mut svg = String::with_capacity(400 + bars.len() * 260);
-    let _ = write!(
-        svg,
-        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" preserveAspectRatio=\"xMinYMin meet\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
-        escape(title),
-        escape(desc),
-        width = WIDTH as i64,
-        height = height as i64,
-    );
-    let _ = write!(
-        svg,
-        "<line class=\"chart-axis\" x1=\"{x}\" y1=\"0\" x2=\"{x}\" y2=\"{height}\"/>",
-        x = LABEL_WIDTH as i64,
-        height = height as i64,
-    );
+    svg.push_str("<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ");
+    push_int(&mut svg, WIDTH as i64);
+    svg.push(' ');
+    push_int(&mut svg, height);
+    svg.push_str("\" width=\"100%\" role=\"img\" aria-labelledby=\"");
+    svg.push_str(&id);
+    svg.push_str("-title ");
+    svg.push_str(&id);
+    svg.push_str("-desc\" preserveAspectRatio=\"xMinYMin meet\"><title id=\"");
+    svg.push_str(&id);
+    svg.push_str("-title\">");
+    svg.push_str(&escape(title));
+    svg.push_str("</title><desc id=\"");
+    svg.push_str(&id);
+    svg.push_str("-desc\">");
+    svg.push_str(&escape(desc));
+    svg.push_str("</desc><line class=\"chart-axis\" x1=\"");
+    push_int(&mut svg, LABEL_WIDTH as i64);
+    svg.push_str("\" y1=\"0\" x2=\"");
+    push_int(&mut svg, LABEL_WIDTH as i64);
+    svg.push_str("\" y2=\"");
+    push_int(&mut svg, height);
+    svg.push_str("\"/>");
     for (i, bar) in bars.iter().enumerate() {
         let y = GAP + i as f64 * (BAR_HEIGHT + GAP);
         let w = (bar.share.clamp(0.0, 100.0) * scale).max(if bar.share > 0.0 { 1.0 } else { 0.0 });
@@ -53,41 +66,58 @@ pub fn share_bars(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
         } else {
             "chart-bar"
         };
-        let text_y = Tenths(y + BAR_HEIGHT * 0.72);
-        let _ = write!(
-            svg,
-            "<text class=\"chart-label\" x=\"{lx}\" y=\"{text_y}\" text-anchor=\"end\">{label}</text><rect class=\"{class}\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\"/><text class=\"chart-value\" x=\"{vx}\" y=\"{text_y}\">{value}</text>",
-            lx = LABEL_WIDTH as i64 - 8,
-            x = LABEL_WIDTH as i64,
-            h = BAR_HEIGHT as i64,
-            label = escape(&truncate(&bar.label, 26)),
-            y = Tenths(y),
-            w = Tenths(w),
-            vx = Tenths(LABEL_WIDTH + w + 6.0),
-            value = format::percent(bar.share, 1),
-        );
+        let text_y = y + BAR_HEIGHT * 0.72;
+        svg.push_str("<text class=\"chart-label\" x=\"");
+        push_int(&mut svg, LABEL_WIDTH as i64 - 8);
+        svg.push_str("\" y=\"");
+        push_tenths(&mut svg, text_y);
+        svg.push_str("\" text-anchor=\"end\">");
+        svg.push_str(&escape(&truncate(&bar.label, 26)));
+        svg.push_str("</text><rect class=\"");
+        svg.push_str(class);
+        svg.push_str("\" x=\"");
+        push_int(&mut svg, LABEL_WIDTH as i64);
+        svg.push_str("\" y=\"");
+        push_tenths(&mut svg, y);
+        svg.push_str("\" width=\"");
+        push_tenths(&mut svg, w);
+        svg.push_str("\" height=\"");
+        push_int(&mut svg, BAR_HEIGHT as i64);
+        svg.push_str("\"/><text class=\"chart-value\" x=\"");
+        push_tenths(&mut svg, LABEL_WIDTH + w + 6.0);
+        svg.push_str("\" y=\"");
+        push_tenths(&mut svg, text_y);
+        svg.push_str("\">");
+        svg.push_str(&format::percent(bar.share, 1));
+        svg.push_str("</text>");
     }
     svg.push_str("</svg>");
     svg
 }
 
-/// A coordinate written with one decimal (`22.4`, `8.0`). Rounded through an integer rather
+/// Appends `value` in decimal.
+fn push_int(out: &mut String, value: i64) {
+    out.push_str(itoa::Buffer::new().format(value));
+}
+
+/// Appends a coordinate with one decimal (`22.4`, `8.0`). Rounded through an integer rather
 /// than by `{:.1}`, whose exact decimal expansion costs more than the rest of a chart: the
 /// two differ only for a value within a rounding error of a half-tenth, invisible in a
 /// drawing.
-struct Tenths(f64);
-
-impl std::fmt::Display for Tenths {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let tenths = (self.0 * 10.0).round();
-        if !tenths.is_finite() || tenths.abs() > 1e15 {
-            return write!(f, "{:.1}", self.0);
-        }
-        let tenths = tenths as i64;
-        let sign = if tenths < 0 { "-" } else { "" };
-        let abs = tenths.unsigned_abs();
-        write!(f, "{sign}{}.{}", abs / 10, abs % 10)
+fn push_tenths(out: &mut String, value: f64) {
+    let tenths = (value * 10.0).round();
+    if !tenths.is_finite() || tenths.abs() > 1e15 {
+        let _ = write!(out, "{value:.1}");
+        return;
     }
+    let tenths = tenths as i64;
+    if tenths < 0 {
+        out.push('-');
+    }
+    let abs = tenths.unsigned_abs();
+    out.push_str(itoa::Buffer::new().format(abs / 10));
+    out.push('.');
+    out.push(char::from(b'0' + (abs % 10) as u8));
 }
 
 fn truncate(text: &str, max: usize) -> String {
@@ -130,6 +160,12 @@ mod tests {
         assert!(svg.contains("chart-bar chart-bar-top"));
     }
 
+    fn tenths(x: f64) -> String {
+        let mut out = String::new();
+        push_tenths(&mut out, x);
+        out
+    }
+
     #[test]
     fn coordinates_have_one_decimal() {
         for (x, text) in [
@@ -141,13 +177,13 @@ mod tests {
             (-3.26, "-3.3"),
             (-0.04, "0.0"),
         ] {
-            assert_eq!(Tenths(x).to_string(), text, "{x}");
+            assert_eq!(tenths(x), text, "{x}");
         }
         // Away from half-tenths, the same as `{:.1}`.
         for n in 0..20_000 {
             let x = n as f64 * 0.0731 + 0.013;
             if ((x * 10.0).fract() - 0.5).abs() > 1e-6 {
-                assert_eq!(Tenths(x).to_string(), format!("{x:.1}"), "{x}");
+                assert_eq!(tenths(x), format!("{x:.1}"), "{x}");
             }
         }
     }

@@ -30,12 +30,13 @@ pub fn number(value: f64, decimals: usize) -> String {
 
 /// `-1234567` -> `-1,234,567`.
 fn group_thousands(value: i64) -> String {
-    let digits = value.unsigned_abs().to_string();
+    let mut buffer = itoa::Buffer::new();
+    let digits = buffer.format(value.unsigned_abs());
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
     if value < 0 {
         out.push('-');
     }
-    push_grouped(&mut out, &digits);
+    push_grouped(&mut out, digits);
     out
 }
 
@@ -76,12 +77,17 @@ fn fixed(value: f64, decimals: usize) -> String {
             if value.is_sign_negative() {
                 out.push('-');
             }
-            let whole = units / 10u64.pow(decimals as u32);
-            out.push_str(&whole.to_string());
+            // Integers written by `itoa`, not `to_string`/`format!`: the `num` and `pct`
+            // filters run for every cell of every table.
+            let mut buffer = itoa::Buffer::new();
+            out.push_str(buffer.format(units / 10u64.pow(decimals as u32)));
             if decimals > 0 {
-                let frac = units % 10u64.pow(decimals as u32);
                 out.push('.');
-                out.push_str(&format!("{frac:0decimals$}"));
+                let frac = buffer.format(units % 10u64.pow(decimals as u32));
+                for _ in frac.len()..decimals {
+                    out.push('0');
+                }
+                out.push_str(frac);
             }
             out
         }
