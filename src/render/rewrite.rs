@@ -48,11 +48,17 @@ pub fn prefix_part(html: &str, prefix: &str, root: Option<&str>) -> Prefixed {
     // `html[..copied]` is in `out`; most attributes are left as they are, so only the text
     // before a changed value is copied, in one piece.
     let mut copied = 0;
-    // Where the search for the next attribute goes on: the closing quote of the last value.
+    // The closing quote of the last value: the name of the next attribute starts after it.
     let mut from = 0;
-    let finder = memchr::memmem::Finder::new("=\"");
-    while let Some(found) = finder.find(&html.as_bytes()[from..]) {
-        let at = from + found;
+    // Every quote, in one pass: a value opens with `="` and closes at the next quote; any
+    // other quote is text.
+    let bytes = html.as_bytes();
+    let mut quotes = memchr::memchr_iter(b'"', bytes);
+    while let Some(quote) = quotes.next() {
+        if quote == 0 || bytes[quote - 1] != b'=' {
+            continue;
+        }
+        let at = quote - 1;
         let before = &html[from..at];
         // Just after the last byte that cannot be in an attribute name. Names are ASCII, so
         // a byte of a longer character (`é="x"` in text) ends the scan, at a character
@@ -63,7 +69,7 @@ pub fn prefix_part(html: &str, prefix: &str, root: Option<&str>) -> Prefixed {
             .map_or(0, |p| p + 1);
         let name = &before[name_start..];
         let start = at + 2;
-        let end = memchr::memchr(b'"', &html.as_bytes()[start..]).map_or(html.len(), |e| start + e);
+        let end = quotes.next().unwrap_or(html.len());
         let value = &html[start..end];
         from = end;
         // `class` and `style`, most of a part's attributes (every span of highlighted code
