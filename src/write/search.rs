@@ -214,7 +214,7 @@ fn country_summary(site: &Site, country: &Country) -> String {
 }
 
 /// How many entries are made (in parallel) before they are written out.
-const ENTRIES_AT_ONCE: usize = 256;
+const ENTRIES_AT_ONCE: usize = 64;
 
 /// Writes the index as a script, `window.OREBRIEF_SEARCH = [...];`, streamed: the entries
 /// are made a few hundred at a time and written as they are made, so that the index of a
