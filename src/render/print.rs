@@ -455,14 +455,29 @@ impl<'a> Renderer<'a> {
         doc: &PrintDocument<'_>,
         bodies: &[RenderedBody],
         annexes: Option<&Annexes>,
+        emit: impl FnMut(&str) -> bool + Send,
+    ) -> Result<(), Diagnostic> {
+        self.write_parts(doc, bodies, annexes, true, emit)
+    }
+
+    /// [`Renderer::write_print`], rendering each chunk's parts in parallel (and the next
+    /// chunk while one is emitted) when `parallel`, else one part after another.
+    fn write_parts(
+        &self,
+        doc: &PrintDocument<'_>,
+        bodies: &[RenderedBody],
+        annexes: Option<&Annexes>,
+        parallel: bool,
         mut emit: impl FnMut(&str) -> bool + Send,
     ) -> Result<(), Diagnostic> {
         use rayon::prelude::*;
         let render = |chunk: &[Planned<'_>]| -> Vec<Result<String, Diagnostic>> {
-            chunk
-                .par_iter()
-                .map(|planned| self.print_part(doc, planned, bodies, annexes))
-                .collect()
+            let part = |planned| self.print_part(doc, planned, bodies, annexes);
+            if parallel {
+                chunk.par_iter().map(part).collect()
+            } else {
+                chunk.iter().map(part).collect()
+            }
         };
         let mut rest = doc.shell.as_str();
         let mut next = 0;
@@ -512,7 +527,10 @@ impl<'a> Renderer<'a> {
             range = (done.end < doc.parts.len())
                 .then(|| chunk_at(done.end, Some((kind(done.start), done.len(), bytes))));
             let (emitted, rendered) = match range.clone() {
-                Some(r) => rayon::join(|| emit_chunk(htmls), || Some(render(&doc.parts[r]))),
+                Some(r) if parallel => {
+                    rayon::join(|| emit_chunk(htmls), || Some(render(&doc.parts[r])))
+                }
+                Some(r) => (emit_chunk(htmls), Some(render(&doc.parts[r]))),
                 None => (emit_chunk(htmls), None),
             };
             if !emitted? {
@@ -525,7 +543,10 @@ impl<'a> Renderer<'a> {
     }
 
     /// The whole of `doc` as one string (a brief and its annexes, taken from `annexes` when
-    /// given).
+    /// given). Its parts are rendered one after another: the briefs of a build are printed
+    /// in parallel already, and parts rendered in parallel inside each let a waiting thread
+    /// start other briefs, so that the number of documents held at once, and the build's
+    /// peak memory, varied from run to run.
     pub fn print_to_string(
         &self,
         doc: &PrintDocument<'_>,
@@ -533,7 +554,7 @@ impl<'a> Renderer<'a> {
         annexes: Option<&Annexes>,
     ) -> Result<String, Diagnostic> {
         let mut out = String::with_capacity(doc.shell.len() + doc.parts.len() * 40_000);
-        self.write_print(doc, bodies, annexes, |piece| {
+        self.write_parts(doc, bodies, annexes, false, |piece| {
             out.push_str(piece);
             true
         })?;
