@@ -12,6 +12,26 @@ use orebrief::{BuildOptions, Error};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// How long mimalloc keeps freed memory before it returns it to the system: 250 ms rather
+/// than its default of one second. The stages of a large build free tens of MB that the next
+/// stage does not take back at once; kept for a second, they raised the peak memory of a
+/// 12k-page build by about 10 MiB, for some 12% fewer page faults (docs/benchmarks.md). A
+/// `MIMALLOC_PURGE_DELAY` in the environment wins.
+const PURGE_DELAY_MS: std::ffi::c_long = 250;
+
+/// mimalloc's `mi_option_purge_delay`: not exported by the bindings, but fixed in mimalloc's
+/// option enum, which keeps retired options as placeholders so that indexes stay put.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Sets the allocator's options; called first thing in `main`.
+fn tune_allocator() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: writes one entry of mimalloc's option table, which it reads on each purge;
+        // called before `main` starts any thread (the function is not thread safe).
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
+    }
+}
+
 /// A static site generator for critical-minerals briefing portals.
 #[derive(Parser)]
 #[command(name = "orebrief", version, about, long_about = None)]
@@ -143,6 +163,7 @@ fn report_error(e: &Error) -> ExitCode {
 }
 
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     match cli.command {
         Command::Build { output_dir, site } => {
@@ -257,5 +278,24 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The option set is mimalloc's purge delay: the index holds its documented default
+    /// (one second) until `tune_allocator` changes it.
+    #[test]
+    fn the_allocator_keeps_freed_memory_250_ms() {
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+            return;
+        }
+        // SAFETY: reads one entry of mimalloc's option table.
+        let get = || unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+        assert_eq!(get(), 1000, "not mimalloc's purge delay, or its default changed");
+        tune_allocator();
+        assert_eq!(get(), 250);
     }
 }
