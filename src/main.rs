@@ -294,7 +294,11 @@ mod tests {
         }
         // SAFETY: reads one entry of mimalloc's option table.
         let get = || unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
-        assert_eq!(get(), 1000, "not mimalloc's purge delay, or its default changed");
+        assert_eq!(
+            get(),
+            1000,
+            "not mimalloc's purge delay, or its default changed"
+        );
         tune_allocator();
         assert_eq!(get(), 250);
     }
