@@ -288,7 +288,7 @@ mod render_page {
         bencher.bench(|| {
             renderer
                 .brief_print(divan::black_box(i), &p.bodies)
-                .and_then(|doc| renderer.print_to_string(&doc, &p.bodies, None))
+                .and_then(|doc| renderer.print_to_string(&doc, &p.bodies, None, false))
                 .map(|h| h.len())
         });
     }

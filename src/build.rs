@@ -832,11 +832,14 @@ fn print_pages(
             .collect();
         // A profile named by several briefs is rendered once for all their annexes.
         let annexes = Annexes::new(briefs.iter().flat_map(|&i| renderer.annex_pages(i)));
+        // Parts in parallel only when the briefs cannot keep every thread busy (see
+        // `print_to_string`).
+        let parallel = briefs.len() < rayon::current_num_threads();
         briefs.par_iter().for_each(|&i| {
             page_html(
-                renderer
-                    .brief_print(i, bodies)
-                    .and_then(|doc| renderer.print_to_string(&doc, bodies, Some(&annexes))),
+                renderer.brief_print(i, bodies).and_then(|doc| {
+                    renderer.print_to_string(&doc, bodies, Some(&annexes), parallel)
+                }),
                 &write::index_file(&print::brief_print_path(&site.pages[i].path)),
             );
         });

@@ -57,7 +57,8 @@ pub fn part_marker(n: usize) -> String {
     format!("<!--orebrief-print-part-{n}-->")
 }
 
-/// The most parts rendered (in parallel) before they are written out.
+/// The most parts rendered (in parallel, in the portal document) before they are written
+/// out.
 const PARTS_AT_ONCE: usize = 64;
 
 /// How much rendered HTML a chunk of parts should hold (4 MiB): a chunk of parts is held
@@ -543,8 +544,9 @@ impl<'a> Renderer<'a> {
     }
 
     /// The whole of `doc` as one string (a brief and its annexes, taken from `annexes` when
-    /// given). Its parts are rendered one after another: the briefs of a build are printed
-    /// in parallel already, and parts rendered in parallel inside each let a waiting thread
+    /// given), its parts rendered in parallel or one after another. A build prints its
+    /// briefs in parallel, each one part after another, as long as there are at least as
+    /// many briefs as threads: parts rendered in parallel inside each let a waiting thread
     /// start other briefs, so that the number of documents held at once, and the build's
     /// peak memory, varied from run to run.
     pub fn print_to_string(
@@ -552,9 +554,10 @@ impl<'a> Renderer<'a> {
         doc: &PrintDocument<'_>,
         bodies: &[RenderedBody],
         annexes: Option<&Annexes>,
+        parallel: bool,
     ) -> Result<String, Diagnostic> {
         let mut out = String::with_capacity(doc.shell.len() + doc.parts.len() * 40_000);
-        self.write_parts(doc, bodies, annexes, false, |piece| {
+        self.write_parts(doc, bodies, annexes, parallel, |piece| {
             out.push_str(piece);
             true
         })?;
@@ -663,7 +666,7 @@ impl<'a> Renderer<'a> {
                 anchor: &planned.anchor,
                 label,
                 level: planned.level.min(6),
-                sub: (planned.level + 1).min(6),
+                sub: planned.level.saturating_add(1).min(6),
                 headless: planned.headless,
                 permalink,
             },

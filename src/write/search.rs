@@ -217,7 +217,7 @@ fn country_summary(site: &Site, country: &Country) -> String {
 const ENTRIES_AT_ONCE: usize = 64;
 
 /// Writes the index as a script, `window.OREBRIEF_SEARCH = [...];`, streamed: the entries
-/// are made a few hundred at a time and written as they are made, so that the index of a
+/// are made 64 at a time and written as they are made, so that the index of a
 /// large portal (the text of every page) is never held whole in memory.
 pub fn write_script(
     site: &Site,
