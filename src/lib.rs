@@ -7,9 +7,10 @@
 //! 2. [`resolve`]: one graph of minerals, companies, countries, briefs and links, with the
 //!    computed supply metrics;
 //! 3. [`render`]: Markdown, shortcodes, charts and Tera templates;
-//! 4. [`write`]: HTML, data exports, feeds, search and print pages, swapped in atomically.
+//! 4. [`write`](mod@write): HTML, data exports, feeds, search and print pages, swapped in
+//!    atomically.
 //!
-//! [`build`] ties them together; [`config`] reads `site.yaml`; [`diagnostics`] carries every
+//! [`build`](mod@build) ties them together; [`config`] reads `site.yaml`; [`diagnostics`] carries every
 //! error and warning with its file, line and column.
 //! [`serve`] previews a site over HTTP with incremental rebuilds and live reload.
 

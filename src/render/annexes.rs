@@ -12,7 +12,7 @@
 //! number ([`Annexes::max_bytes`]), so that the share of annexes reused does not fall as
 //! a portal grows (with a fixed budget, 79% of the annexes of a 60k-page portal were
 //! rendered again) and the memory the cache takes grows no faster than the portal. The
-//! packed parts are stored end to end in blocks of [`BLOCK_BYTES`], all freed together when
+//! packed parts are stored end to end in blocks of 1 MiB, all freed together when
 //! the cache is dropped: held as thousands of separate allocations, scattered through the
 //! allocator's pages, their memory was not reused by what the build did next and raised its
 //! peak by their size.

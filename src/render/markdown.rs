@@ -42,7 +42,7 @@ pub struct BodyError {
 #[derive(Debug, Clone, Default)]
 pub struct Body {
     /// HTML; links inside the site start with [`ROOT_MARK`]; shortcodes still stand as
-    /// placeholders (see [`Body::calls`]).
+    /// placeholders (see [`Body::scanned`]).
     pub html: String,
     /// Headings.
     pub toc: Vec<TocEntry>,

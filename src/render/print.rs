@@ -446,11 +446,10 @@ impl<'a> Renderer<'a> {
 
     /// Writes `doc` through `emit`, piece by piece: the shell's text and the parts, each
     /// rendered when its turn comes, a chunk at a time, in parallel, while the chunk
-    /// rendered before is emitted. A chunk holds parts of one kind, [`FIRST_CHUNK`] of them
-    /// at first, then as many as make about [`CHUNK_BYTES`] at the size of the parts of the
-    /// chunk before (at most [`PARTS_AT_ONCE`]). Annexes come from `annexes` when given (the
-    /// cache shared by the briefs of a build). Stops at the first part that fails to render,
-    /// or when `emit` returns false.
+    /// rendered before is emitted. A chunk holds parts of one kind, 8 of them at first, then
+    /// as many as make about 4 MiB at the size of the parts of the chunk before (at most 64).
+    /// Annexes come from `annexes` when given (the cache shared by the briefs of a build).
+    /// Stops at the first part that fails to render, or when `emit` returns false.
     pub fn write_print(
         &self,
         doc: &PrintDocument<'_>,
