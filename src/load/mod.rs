@@ -2,14 +2,13 @@
 //! the front matter into typed [`Page`]s. Files are read and parsed in parallel.
 
 pub mod history;
+pub mod readahead;
 pub mod split;
 pub mod walk;
 pub mod yaml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
 
 use crate::diagnostics::{self, Diagnostic};
 use crate::model::{FrontMatter, Kind, Page};
@@ -31,7 +30,7 @@ pub struct Loaded {
 pub fn load(root: &Path) -> Loaded {
     let (files, mut diagnostics) = walk::content_files(root);
     let results: Vec<Result<Page, Vec<Diagnostic>>> =
-        files.par_iter().map(|file| load_file(root, file)).collect();
+        readahead::parse_all(root, &files, |file| load_file(root, file));
     let mut pages = Vec::with_capacity(results.len());
     let mut failed = Vec::new();
     for (result, file) in results.into_iter().zip(&files) {
@@ -383,5 +382,41 @@ mod tests {
         assert!(check_id("..").is_err());
         assert!(check_id("data").is_err());
         assert!(check_id("korea-zinc").is_ok());
+    }
+
+    #[test]
+    fn a_site_read_ahead_loads_in_path_order_with_every_error_located() {
+        let dir = tempfile::tempdir().unwrap();
+        let minerals = dir.path().join("content/minerals");
+        std::fs::create_dir_all(&minerals).unwrap();
+        let n = readahead::MIN_FILES * 3;
+        for i in 0..n {
+            let text = match i {
+                57 => b"---\ntitle: X\nfacilities: []\n---\n".to_vec(),
+                131 => b"---\ntitle: Y\n---\n\xff".to_vec(),
+                _ => format!("---\ntitle: Mineral {i}\n---\nBody {i}.\n").into_bytes(),
+            };
+            std::fs::write(minerals.join(format!("m{i:03}.md")), text).unwrap();
+        }
+        let loaded = load(dir.path());
+        let ids: Vec<&str> = loaded.pages.iter().map(|p| p.id.as_str()).collect();
+        let expected: Vec<String> = (0..n)
+            .filter(|i| ![57, 131].contains(i))
+            .map(|i| format!("m{i:03}"))
+            .collect();
+        assert_eq!(ids, expected);
+        let errors: Vec<(String, usize, usize)> = loaded
+            .diagnostics
+            .iter()
+            .map(|d| (d.file.display().to_string(), d.line, d.column))
+            .collect();
+        assert_eq!(
+            errors,
+            vec![
+                ("content/minerals/m057.md".to_string(), 3, 1),
+                ("content/minerals/m131.md".to_string(), 4, 1),
+            ]
+        );
+        assert_eq!(loaded.failed.len(), 2);
     }
 }
