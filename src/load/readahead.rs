@@ -6,8 +6,9 @@
 //! read in flight per worker thread, two workers kept a virtual disk idle most of the time.
 //! Reading the 12,000 files of a 95 MB portal took 1.6 s two at a time and 0.75 s sixteen
 //! at a time. So [`parse_all`] starts [`READERS`] plain threads that read the files in order
-//! into a small buffer and drop what they read, while the workers parse the files batch
-//! after batch in the same order, reading each again, from memory by then. On a 12k-page
+//! into a small buffer and drop what they read, at most [`AHEAD`] files ahead, while the
+//! workers parse the files batch after batch in the same order, reading each again, from
+//! memory by then. On a 12k-page
 //! portal with an emptied page cache, loading took 1.1 to 1.5 s instead of 2.2 to 2.7 s
 //! (docs/benchmarks.md).
 //!
@@ -18,7 +19,8 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 
 use rayon::prelude::*;
 
@@ -37,6 +39,11 @@ const BUFFER: usize = 64 << 10;
 /// they follow the readers, who read them in order.
 const BATCH: usize = 256;
 
+/// How far the readers may get ahead of the workers, in files (4,096, about 32 MB of a
+/// typical portal): what they read must still be in the page cache when it is parsed, even
+/// on a machine short of memory.
+pub const AHEAD: usize = 4096;
+
 /// Calls `parse` on every file of `files` in parallel and returns the results in the order
 /// of `files`. With [`MIN_FILES`] files or more, [`READERS`] threads read the files (joined
 /// to `root`) ahead of the workers.
@@ -48,20 +55,55 @@ pub fn parse_all<T: Send>(
     if files.len() < MIN_FILES {
         return files.par_iter().map(|file| parse(file)).collect();
     }
+    in_order(
+        files.len(),
+        AHEAD,
+        |i, buffer| {
+            // Errors are the parser's to report, when it reads the file itself; past the
+            // most it reads, a runaway file is left unread here too.
+            if let Ok(f) = std::fs::File::open(root.join(&files[i])) {
+                let mut f = f.take(super::MAX_FILE_BYTES + 1);
+                while matches!(f.read(buffer), Ok(n) if n > 0) {}
+            }
+        },
+        |i| parse(&files[i]),
+    )
+}
+
+/// Returns `parse(i)` for every `i` below `n`, in order, parsed in parallel batch after
+/// batch, while [`READERS`] threads call `read(i, buffer)` for each `i` in order, at most
+/// `ahead` past the first `i` not parsed yet, and skip any `i` parsed before they got to it.
+fn in_order<T: Send>(
+    n: usize,
+    ahead: usize,
+    read: impl Fn(usize, &mut [u8]) + Sync,
+    parse: impl Fn(usize) -> T + Sync,
+) -> Vec<T> {
     let next = AtomicUsize::new(0);
-    let done = AtomicBool::new(false);
+    // The first file not yet parsed, or `None` once all are.
+    let front = Mutex::new(Some(0));
+    let moved = Condvar::new();
     std::thread::scope(|scope| {
         let read_ahead = || {
             let mut buffer = vec![0; BUFFER];
-            while !done.load(Ordering::Relaxed) {
+            loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(file) = files.get(i) else { break };
-                // Errors are the parser's to report, when it reads the file itself; past
-                // the most it reads, a runaway file is left unread here too.
-                if let Ok(f) = std::fs::File::open(root.join(file)) {
-                    let mut f = f.take(super::MAX_FILE_BYTES + 1);
-                    while matches!(f.read(&mut buffer), Ok(n) if n > 0) {}
+                if i >= n {
+                    break;
                 }
+                let Ok(mut at) = front.lock() else { break };
+                while matches!(*at, Some(f) if i >= f + ahead) {
+                    let Ok(later) = moved.wait(at) else { return };
+                    at = later;
+                }
+                match *at {
+                    None => break,
+                    // Parsed already: a worker that overtook the readers read it itself.
+                    Some(f) if i < f => continue,
+                    Some(_) => {}
+                }
+                drop(at);
+                read(i, &mut buffer);
             }
         };
         for _ in 0..READERS {
@@ -71,14 +113,25 @@ pub fn parse_all<T: Send>(
                 .name("read-ahead".into())
                 .spawn_scoped(scope, read_ahead);
         }
-        let mut results = Vec::with_capacity(files.len());
-        for batch in files.chunks(BATCH) {
-            results.par_extend(batch.par_iter().map(|file| parse(file)));
+        let mut results = Vec::with_capacity(n);
+        let mut start = 0;
+        while start < n {
+            let end = (start + BATCH).min(n);
+            results.par_extend((start..end).into_par_iter().map(&parse));
+            set_front(&front, &moved, Some(end));
+            start = end;
         }
-        // Readers still reading (a worker overtook them) have nothing left to do.
-        done.store(true, Ordering::Relaxed);
+        set_front(&front, &moved, None);
         results
     })
+}
+
+/// Tells the readers how far the workers got.
+fn set_front(front: &Mutex<Option<usize>>, moved: &Condvar, to: Option<usize>) {
+    if let Ok(mut at) = front.lock() {
+        *at = to;
+    }
+    moved.notify_all();
 }
 
 #[cfg(test)]
@@ -107,6 +160,43 @@ mod tests {
         run(MIN_FILES - 1);
         run(MIN_FILES);
         run(MIN_FILES * 5 + 7);
+    }
+
+    #[test]
+    fn readers_read_each_file_once_in_order_and_never_too_far_ahead() {
+        use std::sync::atomic::AtomicBool;
+        let n = 5_000;
+        let ahead = 300;
+        let parsed = AtomicUsize::new(0);
+        let reads: Vec<AtomicUsize> = (0..n).map(|_| AtomicUsize::new(0)).collect();
+        let too_far = AtomicBool::new(false);
+        let out = in_order(
+            n,
+            ahead,
+            |i, _| {
+                reads[i].fetch_add(1, Ordering::Relaxed);
+                if i >= parsed.load(Ordering::SeqCst) + ahead {
+                    too_far.store(true, Ordering::Relaxed);
+                }
+            },
+            |i| {
+                // Slower than the readers, who then wait for the workers.
+                std::thread::sleep(std::time::Duration::from_micros(20));
+                parsed.fetch_add(1, Ordering::SeqCst);
+                i * 2
+            },
+        );
+        assert_eq!(out, (0..n).map(|i| i * 2).collect::<Vec<_>>());
+        assert!(
+            !too_far.load(Ordering::Relaxed),
+            "a reader got more than {ahead} ahead"
+        );
+        assert!(reads.iter().all(|r| r.load(Ordering::Relaxed) <= 1));
+        let read = reads
+            .iter()
+            .filter(|r| r.load(Ordering::Relaxed) == 1)
+            .count();
+        assert!(read > n / 2, "the readers read {read} of {n} files");
     }
 
     #[test]
