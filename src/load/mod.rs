@@ -389,11 +389,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let minerals = dir.path().join("content/minerals");
         std::fs::create_dir_all(&minerals).unwrap();
-        let n = readahead::MIN_FILES * 3;
+        // More than one batch of the parser (256 files).
+        let n = readahead::MIN_FILES * 5;
         for i in 0..n {
             let text = match i {
                 57 => b"---\ntitle: X\nfacilities: []\n---\n".to_vec(),
                 131 => b"---\ntitle: Y\n---\n\xff".to_vec(),
+                300 => b"---\nsymbol: Z\n---\n".to_vec(),
                 _ => format!("---\ntitle: Mineral {i}\n---\nBody {i}.\n").into_bytes(),
             };
             std::fs::write(minerals.join(format!("m{i:03}.md")), text).unwrap();
@@ -401,7 +403,7 @@ mod tests {
         let loaded = load(dir.path());
         let ids: Vec<&str> = loaded.pages.iter().map(|p| p.id.as_str()).collect();
         let expected: Vec<String> = (0..n)
-            .filter(|i| ![57, 131].contains(i))
+            .filter(|i| ![57, 131, 300].contains(i))
             .map(|i| format!("m{i:03}"))
             .collect();
         assert_eq!(ids, expected);
@@ -415,8 +417,9 @@ mod tests {
             vec![
                 ("content/minerals/m057.md".to_string(), 3, 1),
                 ("content/minerals/m131.md".to_string(), 4, 1),
+                ("content/minerals/m300.md".to_string(), 1, 1),
             ]
         );
-        assert_eq!(loaded.failed.len(), 2);
+        assert_eq!(loaded.failed.len(), 3);
     }
 }

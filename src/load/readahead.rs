@@ -4,13 +4,13 @@
 //! When the files are not in the page cache (the first build after a boot, a CI machine, a
 //! checkout just pulled), reading is bound by the disk's latency, not by the CPU: with one
 //! read in flight per worker thread, two workers kept a virtual disk idle most of the time.
-//! Reading the 12,000 files of a 95 MB portal took 1.6 s two at a time and 0.75 s sixteen
-//! at a time. So [`parse_all`] starts [`READERS`] plain threads that read the files in order
-//! into a small buffer and drop what they read, at most [`AHEAD`] files ahead, while the
-//! workers parse the files batch after batch in the same order, reading each again, from
-//! memory by then. On a 12k-page
-//! portal with an emptied page cache, loading took 1.1 to 1.5 s instead of 2.2 to 2.7 s
-//! (docs/benchmarks.md).
+//! Reading the 12,004 files of a 95 MB portal took 1.49 to 1.61 s two at a time and 0.65 to
+//! 0.80 s sixteen at a time. So [`parse_all`] starts [`READERS`] plain threads that read the
+//! files in order into a small buffer and drop what they read, at most [`AHEAD`] files
+//! ahead, while the workers parse the files batch after batch in the same order, reading
+//! each again, from memory by then. On a 12k-page portal with an emptied page cache,
+//! loading took 1.1 to 1.5 s instead of 2.2 to 2.7 s (docs/benchmarks.md, "What changed
+//! after bc6dea2").
 //!
 //! The readers keep nothing. Handing the bytes they read to the workers instead (through a
 //! queue, parsed in the order they arrived) left 213 to 220 MiB in use after loading a
@@ -20,12 +20,13 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex};
+use std::sync::{Condvar, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
-/// The reader threads (16): enough requests in flight to keep a disk busy, measured on this
-/// project's bench machine; they spend their time blocked in `read`, not on a core.
+/// The reader threads (16). On the project's bench machine, 16 reads in flight read a cold
+/// portal in half the time of 2, and 32 no faster than 8 to 16 (docs/benchmarks.md). With
+/// a cold cache they wait on the disk; with a warm one each read is a short copy.
 pub const READERS: usize = 16;
 
 /// Below this many files (64), no readers are started: their start-up would cost more than
@@ -59,20 +60,32 @@ pub fn parse_all<T: Send>(
         files.len(),
         AHEAD,
         |i, buffer| {
-            // Errors are the parser's to report, when it reads the file itself; past the
-            // most it reads, a runaway file is left unread here too.
-            if let Ok(f) = std::fs::File::open(root.join(&files[i])) {
-                let mut f = f.take(super::MAX_FILE_BYTES + 1);
-                while matches!(f.read(buffer), Ok(n) if n > 0) {}
-            }
+            warm(&root.join(&files[i]), buffer);
         },
         |i| parse(&files[i]),
     )
 }
 
+/// Reads `path` into `buffer` and drops what it read, up to the most the parser reads
+/// ([`super::MAX_FILE_BYTES`] and one byte); returns the bytes read. Errors end the reading
+/// quietly: they are the parser's to report, when it reads the file itself.
+fn warm(path: &Path, buffer: &mut [u8]) -> u64 {
+    let Ok(file) = std::fs::File::open(path) else {
+        return 0;
+    };
+    let mut file = file.take(super::MAX_FILE_BYTES + 1);
+    let mut total = 0;
+    while let Ok(n @ 1..) = file.read(buffer) {
+        total += n as u64;
+    }
+    total
+}
+
 /// Returns `parse(i)` for every `i` below `n`, in order, parsed in parallel batch after
 /// batch, while [`READERS`] threads call `read(i, buffer)` for each `i` in order, at most
-/// `ahead` past the first `i` not parsed yet, and skip any `i` parsed before they got to it.
+/// `ahead` past the first `i` of the batch being parsed, and skip any `i` of a batch already
+/// parsed when they get to it. A panic in `parse` reaches the caller once the readers have
+/// stopped.
 fn in_order<T: Send>(
     n: usize,
     ahead: usize,
@@ -84,6 +97,10 @@ fn in_order<T: Send>(
     let front = Mutex::new(Some(0));
     let moved = Condvar::new();
     std::thread::scope(|scope| {
+        // Tells the readers that all is parsed when this closure ends, by returning or by a
+        // panic in `parse`: the scope waits for the readers, and a reader left waiting for
+        // the front to move would wait for ever.
+        let _stop = Stop(&front, &moved);
         let read_ahead = || {
             let mut buffer = vec![0; BUFFER];
             loop {
@@ -91,14 +108,13 @@ fn in_order<T: Send>(
                 if i >= n {
                     break;
                 }
-                let Ok(mut at) = front.lock() else { break };
+                let mut at = front.lock().unwrap_or_else(PoisonError::into_inner);
                 while matches!(*at, Some(f) if i >= f + ahead) {
-                    let Ok(later) = moved.wait(at) else { return };
-                    at = later;
+                    at = moved.wait(at).unwrap_or_else(PoisonError::into_inner);
                 }
                 match *at {
                     None => break,
-                    // Parsed already: a worker that overtook the readers read it itself.
+                    // In a batch parsed already: a worker that overtook the readers read it.
                     Some(f) if i < f => continue,
                     Some(_) => {}
                 }
@@ -121,16 +137,22 @@ fn in_order<T: Send>(
             set_front(&front, &moved, Some(end));
             start = end;
         }
-        set_front(&front, &moved, None);
         results
     })
 }
 
+/// Sets the front to `None` (all parsed) when dropped.
+struct Stop<'a>(&'a Mutex<Option<usize>>, &'a Condvar);
+
+impl Drop for Stop<'_> {
+    fn drop(&mut self) {
+        set_front(self.0, self.1, None);
+    }
+}
+
 /// Tells the readers how far the workers got.
 fn set_front(front: &Mutex<Option<usize>>, moved: &Condvar, to: Option<usize>) {
-    if let Ok(mut at) = front.lock() {
-        *at = to;
-    }
+    *front.lock().unwrap_or_else(PoisonError::into_inner) = to;
     moved.notify_all();
 }
 
@@ -165,6 +187,7 @@ mod tests {
     #[test]
     fn readers_read_each_file_once_in_order_and_never_too_far_ahead() {
         use std::sync::atomic::AtomicBool;
+        use std::time::{Duration, Instant};
         let n = 5_000;
         let ahead = 300;
         let parsed = AtomicUsize::new(0);
@@ -174,14 +197,18 @@ mod tests {
             n,
             ahead,
             |i, _| {
-                reads[i].fetch_add(1, Ordering::Relaxed);
+                reads[i].fetch_add(1, Ordering::SeqCst);
                 if i >= parsed.load(Ordering::SeqCst) + ahead {
                     too_far.store(true, Ordering::Relaxed);
                 }
             },
             |i| {
-                // Slower than the readers, who then wait for the workers.
-                std::thread::sleep(std::time::Duration::from_micros(20));
+                // Each file waits for its reader (who may read it, as `ahead` is at least a
+                // batch), so that every file is read ahead, however the threads run.
+                let waited = Instant::now();
+                while reads[i].load(Ordering::SeqCst) == 0 && waited.elapsed().as_secs() < 20 {
+                    std::thread::sleep(Duration::from_micros(50));
+                }
                 parsed.fetch_add(1, Ordering::SeqCst);
                 i * 2
             },
@@ -189,23 +216,52 @@ mod tests {
         assert_eq!(out, (0..n).map(|i| i * 2).collect::<Vec<_>>());
         assert!(
             !too_far.load(Ordering::Relaxed),
-            "a reader got more than {ahead} ahead"
+            "a reader got {ahead} or more ahead"
         );
-        assert!(reads.iter().all(|r| r.load(Ordering::Relaxed) <= 1));
-        let read = reads
-            .iter()
-            .filter(|r| r.load(Ordering::Relaxed) == 1)
-            .count();
-        assert!(read > n / 2, "the readers read {read} of {n} files");
+        let counts: Vec<usize> = reads.iter().map(|r| r.load(Ordering::SeqCst)).collect();
+        assert!(
+            counts.iter().all(|&c| c == 1),
+            "every file read once: {counts:?}"
+        );
     }
 
     #[test]
-    fn a_missing_file_is_left_to_the_parser() {
+    fn a_panic_in_the_parser_reaches_the_caller_instead_of_leaving_readers_waiting() {
+        use std::panic::{AssertUnwindSafe, catch_unwind};
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                in_order(
+                    5_000,
+                    300,
+                    |_, _| {},
+                    |i| {
+                        assert!(i != 1, "a parser bug");
+                        i
+                    },
+                )
+            }));
+            let _ = tx.send(result.is_err());
+        });
+        let outcome = rx.recv_timeout(std::time::Duration::from_secs(60));
+        assert_eq!(outcome, Ok(true), "the panic did not come back within 60 s");
+    }
+
+    #[test]
+    fn warming_reads_a_whole_file_up_to_the_parser_limit_and_ignores_errors() {
         let dir = tempfile::tempdir().unwrap();
-        let files: Vec<PathBuf> = (0..MIN_FILES)
-            .map(|i| PathBuf::from(format!("f{i}.md")))
-            .collect();
-        let out = parse_all(dir.path(), &files, |file| dir.path().join(file).exists());
-        assert_eq!(out, vec![false; MIN_FILES]);
+        let mut buffer = vec![0; BUFFER];
+        let small = dir.path().join("small.md");
+        std::fs::write(&small, vec![b'x'; 3 * BUFFER + 5]).unwrap();
+        assert_eq!(warm(&small, &mut buffer), 3 * BUFFER as u64 + 5);
+        let runaway = dir.path().join("runaway.md");
+        let file = std::fs::File::create(&runaway).unwrap();
+        file.set_len(super::super::MAX_FILE_BYTES + 1000).unwrap();
+        assert_eq!(
+            warm(&runaway, &mut buffer),
+            super::super::MAX_FILE_BYTES + 1
+        );
+        assert_eq!(warm(&dir.path().join("missing.md"), &mut buffer), 0);
+        assert_eq!(warm(dir.path(), &mut buffer), 0, "a folder");
     }
 }
