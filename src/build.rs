@@ -113,6 +113,9 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     let mut clock = Instant::now();
     let (loaded, templates) = load_inputs(root, &config);
     lap("load", &mut clock);
+    if timings_on() {
+        eprintln!("timing:   {}", loaded.reading);
+    }
     let Some(Prepared {
         site,
         templates,

@@ -24,13 +24,14 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Ids of files that failed to parse, so later stages do not also call them unknown.
     pub failed: Vec<(String, PathBuf)>,
+    /// How the files were read.
+    pub reading: readahead::Reading,
 }
 
 /// Loads every content file under `root`.
 pub fn load(root: &Path) -> Loaded {
     let (files, mut diagnostics) = walk::content_files(root);
-    let results: Vec<Result<Page, Vec<Diagnostic>>> =
-        readahead::parse_all(root, &files, |file| load_file(root, file));
+    let (results, reading) = readahead::parse_all(root, &files, |file| load_file(root, file));
     let mut pages = Vec::with_capacity(results.len());
     let mut failed = Vec::new();
     for (result, file) in results.into_iter().zip(&files) {
@@ -51,6 +52,7 @@ pub fn load(root: &Path) -> Loaded {
         pages,
         diagnostics,
         failed,
+        reading,
     }
 }
 

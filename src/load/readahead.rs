@@ -12,6 +12,12 @@
 //! loading took 1.1 to 1.5 s instead of 2.2 to 2.7 s (docs/benchmarks.md, "What changed
 //! after bc6dea2").
 //!
+//! With the files in the page cache, the readers only add work: 12,000 more opens and reads
+//! competing for the cores, about 90 ms more load time on a 12k-page portal. So
+//! [`parse_all`] first reads [`PROBES`] files spread over the site one after another, and
+//! starts the readers only when that took [`WARM_PROBE`] or more: a read from memory takes
+//! microseconds, one from a disk a hundred or more.
+//!
 //! The readers keep nothing. Handing the bytes they read to the workers instead (through a
 //! queue, parsed in the order they arrived) left 213 to 220 MiB in use after loading a
 //! 12k-page portal against 198 to 201 MiB, while reading a file a second time from the page
@@ -21,6 +27,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -45,25 +52,84 @@ const BATCH: usize = 256;
 /// on a machine short of memory.
 pub const AHEAD: usize = 4096;
 
+/// The files read one after another to tell a cold page cache from a warm one (32, spread
+/// evenly over the site).
+pub const PROBES: usize = 32;
+
+/// The time under which reading the [`PROBES`] files means they were in memory (2 ms, about
+/// 60 µs a file). On the bench machine, 32 files of a 12k-page portal took 0.28 to 0.73 ms
+/// from the page cache and 10 to 28 ms from its virtual disk (docs/benchmarks.md); a fast
+/// local SSD answers in about 100 µs a read, and a file takes one or two.
+pub const WARM_PROBE: Duration = Duration::from_millis(2);
+
+/// How [`parse_all`] read a site's files (for `OREBRIEF_TIMINGS`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reading {
+    /// How long reading the [`PROBES`] files took; `None` for a site under [`MIN_FILES`]
+    /// files, which is not probed.
+    pub probe: Option<Duration>,
+    /// Whether readers read the files ahead of the workers.
+    pub ahead: bool,
+}
+
+impl std::fmt::Display for Reading {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.probe {
+            Some(probe) => write!(
+                f,
+                "read-ahead: {PROBES} files probed in {:.2} ms, readers {}",
+                probe.as_secs_f64() * 1000.0,
+                if self.ahead { "started" } else { "not started" }
+            ),
+            None => write!(f, "read-ahead: under {MIN_FILES} files, not probed"),
+        }
+    }
+}
+
 /// Calls `parse` on every file of `files` in parallel and returns the results in the order
-/// of `files`. With [`MIN_FILES`] files or more, [`READERS`] threads read the files (joined
-/// to `root`) ahead of the workers.
+/// of `files`, and how the files were read. With [`MIN_FILES`] files or more, when a probe
+/// finds them outside the page cache, [`READERS`] threads read the files (joined to `root`)
+/// ahead of the workers.
 pub fn parse_all<T: Send>(
     root: &Path,
     files: &[PathBuf],
     parse: impl Fn(&Path) -> T + Sync,
-) -> Vec<T> {
+) -> (Vec<T>, Reading) {
+    let parse_all_now = || files.par_iter().map(|file| parse(file)).collect();
     if files.len() < MIN_FILES {
-        return files.par_iter().map(|file| parse(file)).collect();
+        return (parse_all_now(), Reading::default());
     }
-    in_order(
+    let probe = probe(root, files);
+    let ahead = probe >= WARM_PROBE;
+    let reading = Reading {
+        probe: Some(probe),
+        ahead,
+    };
+    if !ahead {
+        return (parse_all_now(), reading);
+    }
+    let results = in_order(
         files.len(),
         AHEAD,
         |i, buffer| {
             warm(&root.join(&files[i]), buffer);
         },
         |i| parse(&files[i]),
-    )
+    );
+    (results, reading)
+}
+
+/// How long reading [`PROBES`] files of `files`, spread evenly, one after another, takes.
+/// The files read are then in the page cache, for the workers.
+fn probe(root: &Path, files: &[PathBuf]) -> Duration {
+    let mut buffer = vec![0; BUFFER];
+    let started = Instant::now();
+    for k in 0..PROBES {
+        if let Some(file) = files.get(k * files.len() / PROBES) {
+            warm(&root.join(file), &mut buffer);
+        }
+    }
+    started.elapsed()
 }
 
 /// Reads `path` into `buffer` and drops what it read, up to the most the parser reads
@@ -166,10 +232,11 @@ mod tests {
         for (i, file) in files.iter().enumerate() {
             std::fs::write(dir.path().join(file), format!("text {i}")).unwrap();
         }
-        let out = parse_all(dir.path(), &files, |file| {
+        let (out, reading) = parse_all(dir.path(), &files, |file| {
             let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
             format!("{}: {text}", file.display())
         });
+        assert_eq!(reading.probe.is_some(), n >= MIN_FILES, "{reading}");
         assert_eq!(out.len(), n);
         for (i, line) in out.iter().enumerate() {
             assert_eq!(line, &format!("f{i}.md: text {i}"));
@@ -182,6 +249,24 @@ mod tests {
         run(MIN_FILES - 1);
         run(MIN_FILES);
         run(MIN_FILES * 5 + 7);
+    }
+
+    #[test]
+    fn files_in_the_page_cache_start_no_readers() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<PathBuf> = (0..MIN_FILES * 2)
+            .map(|i| PathBuf::from(format!("f{i}.md")))
+            .collect();
+        for file in &files {
+            std::fs::write(dir.path().join(file), "x".repeat(8_000)).unwrap();
+        }
+        // Just written, the files are in memory; a busy machine may still stretch one probe
+        // past the limit, but not five in a row.
+        let readings: Vec<Reading> = (0..5)
+            .map(|_| parse_all(dir.path(), &files, |_| ()).1)
+            .collect();
+        assert!(readings.iter().any(|r| !r.ahead), "{readings:?}");
+        assert!(readings.iter().all(|r| r.probe.is_some()));
     }
 
     #[test]
