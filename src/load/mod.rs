@@ -24,14 +24,20 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Ids of files that failed to parse, so later stages do not also call them unknown.
     pub failed: Vec<(String, PathBuf)>,
-    /// How the files were read.
+    /// How the files were read ([`readahead::Reading`]).
     pub reading: readahead::Reading,
 }
 
 /// Loads every content file under `root`.
 pub fn load(root: &Path) -> Loaded {
+    load_with(root, readahead::SLOW_READ)
+}
+
+/// [`load`], with `slow_read` for [`readahead::SLOW_READ`] (tests force the read-ahead).
+fn load_with(root: &Path, slow_read: std::time::Duration) -> Loaded {
     let (files, mut diagnostics) = walk::content_files(root);
-    let (results, reading) = readahead::parse_all(root, &files, |file| load_file(root, file));
+    let (results, reading) =
+        readahead::parse_all_with(root, &files, slow_read, |file| load_file(root, file));
     let mut pages = Vec::with_capacity(results.len());
     let mut failed = Vec::new();
     for (result, file) in results.into_iter().zip(&files) {
@@ -402,7 +408,9 @@ mod tests {
             };
             std::fs::write(minerals.join(format!("m{i:03}.md")), text).unwrap();
         }
-        let loaded = load(dir.path());
+        // Readers forced on, whatever the page cache holds.
+        let loaded = load_with(dir.path(), std::time::Duration::ZERO);
+        assert!(loaded.reading.ahead(), "{}", loaded.reading);
         let ids: Vec<&str> = loaded.pages.iter().map(|p| p.id.as_str()).collect();
         let expected: Vec<String> = (0..n)
             .filter(|i| ![57, 131, 300].contains(i))

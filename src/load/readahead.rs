@@ -1,8 +1,8 @@
 //! Reads content files several at a time, ahead of the parser, so that the parser finds
 //! them in the page cache.
 //!
-//! When the files are not in the page cache (the first build after a boot, a CI machine, a
-//! checkout just pulled), reading is bound by the disk's latency, not by the CPU: with one
+//! When the files are not in the page cache (the first build after a boot, or after the
+//! kernel needed the memory for something else), reading is bound by the disk's latency, not by the CPU: with one
 //! read in flight per worker thread, two workers kept a virtual disk idle most of the time.
 //! Reading the 12,004 files of a 95 MB portal took 1.49 to 1.61 s two at a time and 0.65 to
 //! 0.80 s sixteen at a time. So [`parse_all`] starts [`READERS`] plain threads that read the
@@ -13,10 +13,14 @@
 //! after bc6dea2").
 //!
 //! With the files in the page cache, the readers only add work: 12,000 more opens and reads
-//! competing for the cores, about 90 ms more load time on a 12k-page portal. So
-//! [`parse_all`] first reads [`PROBES`] files spread over the site one after another, and
-//! starts the readers only when that took [`WARM_PROBE`] or more: a read from memory takes
-//! microseconds, one from a disk a hundred or more.
+//! competing for the cores, roughly 90 ms more load time on a 12k-page portal. So
+//! [`parse_all`] first reads up to [`PROBES`] files spread over the site one after another,
+//! timing each, and starts the readers once [`SLOW_FILES`] of them, and most of those read,
+//! took [`SLOW_READ`] or longer: a read from memory takes microseconds, one from a disk a
+//! hundred or more. A site
+//! just written (a fresh checkout, generated content) is in the page cache, and reads as
+//! before. A fast SSD may answer under [`SLOW_READ`]; the readers then stay off, where they
+//! would gain little.
 //!
 //! The readers keep nothing. Handing the bytes they read to the workers instead (through a
 //! queue, parsed in the order they arrived) left 213 to 220 MiB in use after loading a
@@ -52,36 +56,65 @@ const BATCH: usize = 256;
 /// on a machine short of memory.
 pub const AHEAD: usize = 4096;
 
-/// The files read one after another to tell a cold page cache from a warm one (32, spread
-/// evenly over the site).
+/// The most files read one after another to tell a cold page cache from a warm one (32,
+/// spread evenly over the site).
 pub const PROBES: usize = 32;
 
-/// The time under which reading the [`PROBES`] files means they were in memory (2 ms, about
-/// 60 µs a file). On the bench machine, 32 files of a 12k-page portal took 0.28 to 0.73 ms
-/// from the page cache and 10 to 28 ms from its virtual disk (docs/benchmarks.md); a fast
-/// local SSD answers in about 100 µs a read, and a file takes one or two.
-pub const WARM_PROBE: Duration = Duration::from_millis(2);
+/// A read slower than this (100 µs) probably went to the disk. On the bench machine a
+/// file of a 12k-page portal took a few microseconds to read from the page cache and
+/// hundreds from its virtual disk (docs/benchmarks.md).
+pub const SLOW_READ: Duration = Duration::from_micros(100);
+
+/// The slow reads that start the readers (8), when they are also most of the reads so far.
+/// A thread preempted while it reads from memory makes a read slow too: on the bench
+/// machine, where a build's start keeps both cores busy, up to 3 of the 32 reads of a cached
+/// portal were slow, and the first 4 or 5 reads of a cold one all were (docs/benchmarks.md).
+pub const SLOW_FILES: usize = 8;
+
+const _: () = assert!(MIN_FILES >= PROBES, "the probe reads distinct files");
 
 /// How [`parse_all`] read a site's files (for `OREBRIEF_TIMINGS`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Reading {
-    /// How long reading the [`PROBES`] files took; `None` for a site under [`MIN_FILES`]
-    /// files, which is not probed.
-    pub probe: Option<Duration>,
+pub enum Reading {
+    /// Under [`MIN_FILES`] files: read by the workers, not probed.
+    #[default]
+    Small,
+    /// Probed: `files` read in `took`, `slow` of them slower than [`SLOW_READ`]; readers
+    /// started when `ahead`.
+    Probed {
+        /// The files the probe read.
+        files: usize,
+        /// Those slower than [`SLOW_READ`].
+        slow: usize,
+        /// How long the probe took.
+        took: Duration,
+        /// Whether readers read the files ahead of the workers.
+        ahead: bool,
+    },
+}
+
+impl Reading {
     /// Whether readers read the files ahead of the workers.
-    pub ahead: bool,
+    pub fn ahead(&self) -> bool {
+        matches!(self, Reading::Probed { ahead: true, .. })
+    }
 }
 
 impl std::fmt::Display for Reading {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.probe {
-            Some(probe) => write!(
+        match self {
+            Reading::Small => write!(f, "read-ahead: under {MIN_FILES} files, not probed"),
+            Reading::Probed {
+                files,
+                slow,
+                took,
+                ahead,
+            } => write!(
                 f,
-                "read-ahead: {PROBES} files probed in {:.2} ms, readers {}",
-                probe.as_secs_f64() * 1000.0,
-                if self.ahead { "started" } else { "not started" }
+                "read-ahead: {files} files probed in {:.2} ms, {slow} slow, readers {}",
+                took.as_secs_f64() * 1000.0,
+                if *ahead { "started" } else { "not started" }
             ),
-            None => write!(f, "read-ahead: under {MIN_FILES} files, not probed"),
         }
     }
 }
@@ -95,17 +128,23 @@ pub fn parse_all<T: Send>(
     files: &[PathBuf],
     parse: impl Fn(&Path) -> T + Sync,
 ) -> (Vec<T>, Reading) {
+    parse_all_with(root, files, SLOW_READ, parse)
+}
+
+/// [`parse_all`], with `slow_read` for [`SLOW_READ`] (tests force the readers on with zero
+/// and off with [`Duration::MAX`]).
+pub(crate) fn parse_all_with<T: Send>(
+    root: &Path,
+    files: &[PathBuf],
+    slow_read: Duration,
+    parse: impl Fn(&Path) -> T + Sync,
+) -> (Vec<T>, Reading) {
     let parse_all_now = || files.par_iter().map(|file| parse(file)).collect();
     if files.len() < MIN_FILES {
-        return (parse_all_now(), Reading::default());
+        return (parse_all_now(), Reading::Small);
     }
-    let probe = probe(root, files);
-    let ahead = probe >= WARM_PROBE;
-    let reading = Reading {
-        probe: Some(probe),
-        ahead,
-    };
-    if !ahead {
+    let reading = probe(root, files, slow_read);
+    if !reading.ahead() {
         return (parse_all_now(), reading);
     }
     let results = in_order(
@@ -119,17 +158,32 @@ pub fn parse_all<T: Send>(
     (results, reading)
 }
 
-/// How long reading [`PROBES`] files of `files`, spread evenly, one after another, takes.
-/// The files read are then in the page cache, for the workers.
-fn probe(root: &Path, files: &[PathBuf]) -> Duration {
+/// Reads up to [`PROBES`] files of `files`, spread evenly, one after another, timing each,
+/// and stops as soon as [`SLOW_FILES`] took `slow_read` or longer and they are most of those
+/// read: the disk answered, and the readers are to start. The files read are then in the
+/// page cache, for the workers.
+fn probe(root: &Path, files: &[PathBuf], slow_read: Duration) -> Reading {
+    let cold = |read: usize, slow: usize| slow >= SLOW_FILES && 2 * slow > read;
     let mut buffer = vec![0; BUFFER];
     let started = Instant::now();
-    for k in 0..PROBES {
-        if let Some(file) = files.get(k * files.len() / PROBES) {
-            warm(&root.join(file), &mut buffer);
+    let (mut read, mut slow) = (0, 0);
+    while read < PROBES && !cold(read, slow) {
+        let Some(file) = files.get(read * files.len() / PROBES) else {
+            break;
+        };
+        let one = Instant::now();
+        warm(&root.join(file), &mut buffer);
+        if one.elapsed() >= slow_read {
+            slow += 1;
         }
+        read += 1;
     }
-    started.elapsed()
+    Reading::Probed {
+        files: read,
+        slow,
+        took: started.elapsed(),
+        ahead: cold(read, slow),
+    }
 }
 
 /// Reads `path` into `buffer` and drops what it read, up to the most the parser reads
@@ -226,17 +280,20 @@ fn set_front(front: &Mutex<Option<usize>>, moved: &Condvar, to: Option<usize>) {
 mod tests {
     use super::*;
 
-    fn run(n: usize) {
+    /// Parses `n` files through [`parse_all_with`] with `slow_read`, and checks the results
+    /// and whether readers started.
+    fn run(n: usize, slow_read: Duration, readers: bool) {
         let dir = tempfile::tempdir().unwrap();
         let files: Vec<PathBuf> = (0..n).map(|i| PathBuf::from(format!("f{i}.md"))).collect();
         for (i, file) in files.iter().enumerate() {
             std::fs::write(dir.path().join(file), format!("text {i}")).unwrap();
         }
-        let (out, reading) = parse_all(dir.path(), &files, |file| {
+        let (out, reading) = parse_all_with(dir.path(), &files, slow_read, |file| {
             let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
             format!("{}: {text}", file.display())
         });
-        assert_eq!(reading.probe.is_some(), n >= MIN_FILES, "{reading}");
+        assert_eq!(reading == Reading::Small, n < MIN_FILES, "{reading}");
+        assert_eq!(reading.ahead(), readers && n >= MIN_FILES, "{reading}");
         assert_eq!(out.len(), n);
         for (i, line) in out.iter().enumerate() {
             assert_eq!(line, &format!("f{i}.md: text {i}"));
@@ -245,10 +302,46 @@ mod tests {
 
     #[test]
     fn results_keep_the_order_of_the_files_with_or_without_readers() {
-        run(0);
-        run(MIN_FILES - 1);
-        run(MIN_FILES);
-        run(MIN_FILES * 5 + 7);
+        for n in [0, MIN_FILES - 1, MIN_FILES, BATCH, MIN_FILES * 5 + 7] {
+            // Every read counts as slow: the readers start.
+            run(n, Duration::ZERO, true);
+            // No read counts as slow: they do not.
+            run(n, Duration::MAX, false);
+        }
+    }
+
+    #[test]
+    fn the_probe_stops_at_the_slow_reads_that_start_the_readers() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<PathBuf> = (0..MIN_FILES)
+            .map(|i| PathBuf::from(format!("f{i}.md")))
+            .collect();
+        let slow = probe(dir.path(), &files, Duration::ZERO);
+        assert!(
+            matches!(
+                slow,
+                Reading::Probed {
+                    files: SLOW_FILES,
+                    slow: SLOW_FILES,
+                    ahead: true,
+                    ..
+                }
+            ),
+            "{slow}"
+        );
+        let fast = probe(dir.path(), &files, Duration::MAX);
+        assert!(
+            matches!(
+                fast,
+                Reading::Probed {
+                    files: PROBES,
+                    slow: 0,
+                    ahead: false,
+                    ..
+                }
+            ),
+            "{fast}"
+        );
     }
 
     #[test]
@@ -260,21 +353,22 @@ mod tests {
         for file in &files {
             std::fs::write(dir.path().join(file), "x".repeat(8_000)).unwrap();
         }
-        // Just written, the files are in memory; a busy machine may still stretch one probe
-        // past the limit, but not five in a row.
+        // Just written, the files are in memory; a busy machine may still stretch a few
+        // reads of one probe, but not of five in a row.
         let readings: Vec<Reading> = (0..5)
             .map(|_| parse_all(dir.path(), &files, |_| ()).1)
             .collect();
-        assert!(readings.iter().any(|r| !r.ahead), "{readings:?}");
-        assert!(readings.iter().all(|r| r.probe.is_some()));
+        assert!(readings.iter().any(|r| !r.ahead()), "{readings:?}");
+        assert!(readings.iter().all(|r| *r != Reading::Small));
     }
 
     #[test]
-    fn readers_read_each_file_once_in_order_and_never_too_far_ahead() {
+    fn readers_read_each_file_once_and_never_too_far_ahead() {
         use std::sync::atomic::AtomicBool;
-        use std::time::{Duration, Instant};
         let n = 5_000;
-        let ahead = 300;
+        // At least a batch, so that readers may read the batch being parsed.
+        let ahead = BATCH + 44;
+        let deadline = Instant::now() + Duration::from_secs(60);
         let parsed = AtomicUsize::new(0);
         let reads: Vec<AtomicUsize> = (0..n).map(|_| AtomicUsize::new(0)).collect();
         let too_far = AtomicBool::new(false);
@@ -290,8 +384,7 @@ mod tests {
             |i| {
                 // Each file waits for its reader (who may read it, as `ahead` is at least a
                 // batch), so that every file is read ahead, however the threads run.
-                let waited = Instant::now();
-                while reads[i].load(Ordering::SeqCst) == 0 && waited.elapsed().as_secs() < 20 {
+                while reads[i].load(Ordering::SeqCst) == 0 && Instant::now() < deadline {
                     std::thread::sleep(Duration::from_micros(50));
                 }
                 parsed.fetch_add(1, Ordering::SeqCst);
