@@ -2,25 +2,24 @@
 //! them in the page cache.
 //!
 //! When the files are not in the page cache (the first build after a boot, or after the
-//! kernel needed the memory for something else), reading is bound by the disk's latency, not by the CPU: with one
-//! read in flight per worker thread, two workers kept a virtual disk idle most of the time.
-//! Reading the 12,004 files of a 95 MB portal took 1.49 to 1.61 s two at a time and 0.65 to
-//! 0.80 s sixteen at a time. So [`parse_all`] starts [`READERS`] plain threads that read the
-//! files in order into a small buffer and drop what they read, at most [`AHEAD`] files
-//! ahead, while the workers parse the files batch after batch in the same order, reading
-//! each again, from memory by then. On a 12k-page portal with an emptied page cache,
-//! loading took 1.1 to 1.5 s instead of 2.2 to 2.7 s (docs/benchmarks.md, "What changed
-//! after bc6dea2").
+//! kernel needed the memory for something else), reading is bound by the disk's latency,
+//! not by the CPU: with one read in flight per worker thread, two workers kept a virtual
+//! disk idle most of the time. Reading the 12,004 files of a 95 MB portal took 1.49 to
+//! 1.61 s two at a time and 0.65 to 0.80 s sixteen at a time. So [`parse_all`] starts
+//! [`READERS`] plain threads that read the files in order into a small buffer and drop what
+//! they read, at most [`AHEAD`] files ahead, while the workers parse the files batch after
+//! batch in the same order, reading each again, from memory by then. On a 12k-page portal
+//! with an emptied page cache, loading took 1.1 to 1.5 s instead of 2.2 to 2.7 s
+//! (docs/benchmarks.md, "What changed after bc6dea2").
 //!
 //! With the files in the page cache, the readers only add work: 12,000 more opens and reads
 //! competing for the cores, roughly 90 ms more load time on a 12k-page portal. So
 //! [`parse_all`] first reads up to [`PROBES`] files spread over the site one after another,
 //! timing each, and starts the readers once [`SLOW_FILES`] of them, and most of those read,
 //! took [`SLOW_READ`] or longer: a read from memory takes microseconds, one from a disk a
-//! hundred or more. A site
-//! just written (a fresh checkout, generated content) is in the page cache, and reads as
-//! before. A fast SSD may answer under [`SLOW_READ`]; the readers then stay off, where they
-//! would gain little.
+//! hundred or more. A site just written (a fresh checkout, generated content) is in the
+//! page cache, and is read as before. A fast SSD may answer under [`SLOW_READ`]; the readers
+//! then stay off, where they would gain little.
 //!
 //! The readers keep nothing. Handing the bytes they read to the workers instead (through a
 //! queue, parsed in the order they arrived) left 213 to 220 MiB in use after loading a
@@ -68,7 +67,7 @@ pub const SLOW_READ: Duration = Duration::from_micros(100);
 /// The slow reads that start the readers (8), when they are also most of the reads so far.
 /// A thread preempted while it reads from memory makes a read slow too: on the bench
 /// machine, where a build's start keeps both cores busy, up to 3 of the 32 reads of a cached
-/// portal were slow, and the first 4 or 5 reads of a cold one all were (docs/benchmarks.md).
+/// portal were slow, and the first 8 reads of a cold one all were (docs/benchmarks.md).
 pub const SLOW_FILES: usize = 8;
 
 const _: () = assert!(MIN_FILES >= PROBES, "the probe reads distinct files");
