@@ -10,8 +10,8 @@
 //! 4. [`write`](mod@write): HTML, data exports, feeds, search and print pages, swapped in
 //!    atomically.
 //!
-//! [`build`](mod@build) ties them together; [`config`] reads `site.yaml`; [`diagnostics`] carries every
-//! error and warning with its file, line and column.
+//! [`build`](mod@build) ties them together; [`config`] reads `site.yaml`; [`diagnostics`]
+//! carries every error and warning with its file, line and column.
 //! [`serve`] previews a site over HTTP with incremental rebuilds and live reload.
 
 pub mod build;
