@@ -1,9 +1,17 @@
 #!/usr/bin/env python3
-"""Writes the Hugo equivalent of an orebrief corpus made by examples/gen_corpus.rs.
+"""Writes the Hugo equivalent of an orebrief site: a corpus made by examples/gen_corpus.rs, or
+any site that follows docs/content-model.md.
 
 usage: scripts/bench-hugo-site.py CORPUS_DIR HUGO_DIR
 
-The Hugo site renders the same pages from the same Markdown and data:
+The Hugo site renders the same pages from the same Markdown and data, as a public orebrief
+build would:
+
+* what a public build leaves out stays out: `visibility: internal` pages, drafts and
+  `{% internal() %} ... {% end %}` blocks;
+* profiles go to the section of their kind (`kind:` or top folder), sub-folders flattened
+  (ids are unique across a site), so that layouts find them at `/minerals/ID` and so on;
+  a country note (`countries/cc.md`) becomes the content of that country's term page;
 
 * front matter is rewritten to Hugo-compatible YAML: `title`, `summary`, `date` stay at the
   top; all orebrief data moves under `params:` (Hugo lower-cases map keys and forgets their
@@ -14,9 +22,10 @@ The Hugo site renders the same pages from the same Markdown and data:
   briefs -> the companies they name), so a company page shows the agreements naming it and its
   briefs; `countries` (every ISO code a page's data names), whose term pages stand for
   orebrief's country pages;
-* `[[id]]` and `[[id|text]]` wiki links become `[text](@/section/id)`, resolved by a link
-  render hook through `site.GetPage` (an unknown target fails the build, as in orebrief);
-  `{{ supply_table(...) }}` becomes a Hugo shortcode;
+* `[[id]]`, `[[id|text]]` and `[[CC]]` wiki links and `[text](@/path.md#frag)` links become
+  `[text](@/section/id)`, resolved by a link render hook through `site.GetPage` (an unknown
+  target fails the build, as in orebrief); the built-in shortcodes (`supply_table`, `chart`,
+  `producers`, `import_sources`) become Hugo shortcodes; inside code they stay text;
 * layouts render the production tables with shares, world total, "other", top producer and
   HHI computed in the template, plus reserves, uses, US trade, export controls, producers,
   facilities, agreements, briefs and sources; mineral and company pages also get a
@@ -76,8 +85,8 @@ LAYOUTS = {
 """,
     "_default/_markup/render-link.html": """{{- $d := .Destination -}}
 {{- if hasPrefix $d "@/" -}}
-{{- $t := $.Text -}}
-{{- with site.GetPage (substr $d 1) -}}<a href="{{ .RelPermalink }}">{{ if eq $t "" }}{{ .Title }}{{ else }}{{ $t | safeHTML }}{{ end }}</a>
+{{- $t := $.Text -}}{{- $parts := split (substr $d 1) "#" -}}{{- $frag := "" -}}{{- if gt (len $parts) 1 }}{{ $frag = printf "#%s" (index $parts 1) }}{{ end -}}
+{{- with site.GetPage (index $parts 0) -}}<a href="{{ .RelPermalink }}{{ $frag }}">{{ if eq $t "" }}{{ .Title }}{{ else }}{{ $t | safeHTML }}{{ end }}</a>
 {{- else -}}{{ errorf "%s: unknown link target %s" $.Page.File.Path $d }}{{- end -}}
 {{- else -}}<a href="{{ $d | safeURL }}"{{ with .Title }} title="{{ . }}"{{ end }}>{{ .Text | safeHTML }}</a>{{- end -}}
 """,
@@ -151,11 +160,58 @@ LAYOUTS = {
 </ul>
 </section>
 {{- end }}""",
-    "shortcodes/supply_table.html": """{{- $id := .Get "mineral" -}}{{- $stage := .Get "stage" -}}
-{{- with site.GetPage (printf "/minerals/%s" $id) -}}
-{{- $m := . -}}{{- $best := false -}}
-{{- range .Params.params.production }}{{ if or (not $stage) (eq .stage $stage) }}{{ if or (not $best) (gt .year $best.year) }}{{ $best = . }}{{ end }}{{ end }}{{ end -}}
-{{- with $best }}{{ partial "supply_table.html" (dict "t" . "title" $m.Title "page" $m) }}{{ else }}{{ errorf "%s has no %s table" $id $stage }}{{ end -}}
+    "partials/pick_table.html": """{{- $stage := .stage -}}{{- $year := .year -}}{{- $best := false -}}
+{{- range .m.Params.params.production }}{{ if and (or (not $stage) (eq .stage $stage)) (or (not $year) (eq .year $year)) }}{{ if or (not $best) (ge .year $best.year) }}{{ $best = . }}{{ end }}{{ end }}{{ end -}}
+{{- return $best -}}""",
+    "partials/producers.html": """{{- $id := .id -}}
+<table class="data producers">
+<caption>Facilities producing {{ .title }}</caption>
+<thead><tr><th scope="col">Company</th><th scope="col">Facility</th><th scope="col">Country</th><th scope="col" class="num">Capacity</th><th scope="col">Status</th></tr></thead>
+<tbody>
+{{- with index site.Taxonomies.commodities $id }}
+{{- range .Pages }}{{ if eq .Section "companies" }}{{ $co := . }}
+{{- range $co.Params.params.facilities }}{{ $f := . }}{{ range .products }}{{ if eq .mineral $id }}
+<tr><th scope="row"><a href="{{ $co.RelPermalink }}">{{ $co.Title }}</a></th><td>{{ $f.name }}</td><td>{{ with $f.country }}{{ partialCached "country.html" . . }}{{ end }}</td><td class="num">{{ with .capacity }}{{ lang.FormatNumber 0 (float .) }}{{ end }} {{ .unit }}</td><td>{{ .status | default "operating" }}</td></tr>
+{{- end }}{{ end }}{{ end }}
+{{- end }}{{ end }}
+{{- end }}
+</tbody>
+</table>""",
+    "partials/chart.html": """{{- $total := .total -}}{{- $rows := .rows -}}
+<figure class="chart">
+<svg viewBox="0 0 420 {{ add 4 (mul (len $rows) 20) }}" role="img" aria-label="{{ .label }}">
+{{- range $i, $r := $rows }}{{ $s := 0.0 }}{{ if gt $total 0.0 }}{{ $s = div (mul (float $r.value) 100.0) $total }}{{ end }}
+<g transform="translate(0,{{ mul $i 20 }})"><text x="0" y="14">{{ $r.code }}</text><rect x="50" y="3" width="{{ mul $s 3.0 }}" height="14"></rect><text x="{{ add 55.0 (mul $s 3.0) }}" y="14">{{ lang.FormatNumber 1 $s }}%</text></g>
+{{- end }}
+</svg>
+<figcaption>{{ .label }}</figcaption>
+</figure>""",
+    "partials/import_sources.html": """<table class="data">
+<caption>US import sources, {{ .period }}</caption>
+<thead><tr><th scope="col">Country</th><th scope="col" class="num">Share</th></tr></thead>
+<tbody>
+{{- range .shares }}
+<tr><th scope="row">{{ if eq .code "other" }}Other countries{{ else }}{{ partialCached "country.html" .code .code }}{{ end }}</th><td class="num">{{ lang.FormatNumber 0 (float .value) }}%</td></tr>
+{{- end }}
+</tbody>
+</table>""",
+    "shortcodes/supply_table.html": """{{- $id := .Get "mineral" -}}
+{{- with site.GetPage (printf "/minerals/%s" $id) -}}{{- $m := . -}}
+{{- with partial "pick_table.html" (dict "m" . "stage" ($.Get "stage") "year" ($.Get "year")) }}{{ partial "supply_table.html" (dict "t" . "title" $m.Title "page" $m) }}{{ else }}{{ errorf "%s has no matching table" $id }}{{ end -}}
+{{- else -}}{{ errorf "unknown mineral %s" $id }}{{- end -}}""",
+    "shortcodes/chart.html": """{{- $id := .Get "mineral" -}}
+{{- with site.GetPage (printf "/minerals/%s" $id) -}}{{- $m := . -}}
+{{- if eq ($.Get "of") "imports" -}}
+{{- with $m.Params.params.us_trade.import_sources }}{{ partial "chart.html" (dict "rows" .shares "total" 100.0 "label" (printf "%s: US import sources, %s" $m.Title .period)) }}{{ else }}{{ errorf "%s has no import sources" $id }}{{ end -}}
+{{- else -}}
+{{- with partial "pick_table.html" (dict "m" . "stage" ($.Get "stage") "year" ($.Get "year")) }}{{ $mt := partial "metrics.html" . }}{{ partial "chart.html" (dict "rows" .by_country "total" $mt.world "label" (printf "%s %s production, %v" $m.Title .stage .year)) }}{{ else }}{{ errorf "%s has no matching table" $id }}{{ end -}}
+{{- end -}}
+{{- else -}}{{ errorf "unknown mineral %s" $id }}{{- end -}}""",
+    "shortcodes/producers.html": """{{- $id := .Get "mineral" -}}
+{{- with site.GetPage (printf "/minerals/%s" $id) -}}{{ partial "producers.html" (dict "id" $id "title" .Title) }}{{- else -}}{{ errorf "unknown mineral %s" $id }}{{- end -}}""",
+    "shortcodes/import_sources.html": """{{- $id := .Get "mineral" -}}
+{{- with site.GetPage (printf "/minerals/%s" $id) -}}{{- $m := . -}}
+{{- with $m.Params.params.us_trade.import_sources }}{{ partial "import_sources.html" . }}{{ partial "chart.html" (dict "rows" .shares "total" 100.0 "label" (printf "%s: US import sources, %s" $m.Title .period)) }}{{ else }}{{ errorf "%s has no import sources" $id }}{{ end -}}
 {{- else -}}{{ errorf "unknown mineral %s" $id }}{{- end -}}""",
     "minerals/single.html": """{{ define "main" }}
 {{- $p := .Params.params -}}{{- $id := .File.ContentBaseName -}}{{- $page := . -}}
@@ -229,15 +285,7 @@ LAYOUTS = {
 <p class="net-import-reliance">US net import reliance ({{ .year }}): <strong>{{ lang.FormatNumber 0 (float .percent) }}%</strong> of apparent consumption.</p>
 {{- end }}
 {{- with .import_sources }}
-<table class="data">
-<caption>US import sources, {{ .period }}</caption>
-<thead><tr><th scope="col">Country</th><th scope="col" class="num">Share</th></tr></thead>
-<tbody>
-{{- range .shares }}
-<tr><th scope="row">{{ if eq .code "other" }}Other countries{{ else }}{{ partialCached "country.html" .code .code }}{{ end }}</th><td class="num">{{ lang.FormatNumber 0 (float .value) }}%</td></tr>
-{{- end }}
-</tbody>
-</table>
+{{ partial "import_sources.html" . }}
 {{- end }}
 {{- with .source }}
 <p class="table-links">Source: {{ partial "source_ref.html" (dict "id" . "page" $page) }}.</p>
@@ -261,19 +309,7 @@ LAYOUTS = {
 {{- $refs := index site.Taxonomies.commodities $id }}
 <section class="producers-section" aria-labelledby="producers">
 <h2 id="producers">Producers</h2>
-<table class="data">
-<caption>Facilities producing {{ .Title }}</caption>
-<thead><tr><th scope="col">Company</th><th scope="col">Facility</th><th scope="col">Country</th><th scope="col" class="num">Capacity</th><th scope="col">Status</th></tr></thead>
-<tbody>
-{{- with $refs }}
-{{- range .Pages }}{{ if eq .Section "companies" }}{{ $co := . }}
-{{- range $co.Params.params.facilities }}{{ $f := . }}{{ range .products }}{{ if eq .mineral $id }}
-<tr><th scope="row"><a href="{{ $co.RelPermalink }}">{{ $co.Title }}</a></th><td>{{ $f.name }}</td><td>{{ partialCached "country.html" $f.country $f.country }}</td><td class="num">{{ with .capacity }}{{ lang.FormatNumber 0 (float .) }}{{ end }} {{ .unit }}</td><td>{{ .status | default "operating" }}</td></tr>
-{{- end }}{{ end }}{{ end }}
-{{- end }}{{ end }}
-{{- end }}
-</tbody>
-</table>
+{{ partial "producers.html" (dict "id" $id "title" .Title) }}
 </section>
 {{- with $refs }}{{ partial "brief_list.html" (where .Pages.ByDate.Reverse "Section" "briefs") }}{{ end }}
 {{ partial "sources.html" . }}
@@ -291,7 +327,7 @@ LAYOUTS = {
 <p class="lead">{{ . }}</p>
 {{- end }}
 <dl class="facts">
-<dt>Headquarters</dt><dd>{{ with $p.headquarters }}{{ . }}, {{ end }}{{ partialCached "country.html" $p.country $p.country }}</dd>
+<dt>Headquarters</dt><dd>{{ with $p.headquarters }}{{ . }}, {{ end }}{{ with $p.country }}{{ partialCached "country.html" . . }}{{ end }}</dd>
 {{- with $p.founded }}<dt>Founded</dt><dd>{{ . }}</dd>{{ end }}
 {{- with $p.listing }}<dt>Listing</dt><dd>{{ .exchange }}: {{ .ticker }}</dd>{{ end }}
 {{- with $p.website }}<dt>Website</dt><dd><a href="{{ . }}">{{ . }}</a></dd>{{ end }}
@@ -309,7 +345,7 @@ LAYOUTS = {
 <tbody>
 {{- range . }}{{ $f := . }}
 {{- range .products }}
-<tr><th scope="row">{{ $f.name }}</th><td>{{ with $f.location }}{{ . }}, {{ end }}{{ partialCached "country.html" $f.country $f.country }}</td><td>{{ with site.GetPage (printf "/minerals/%s" .mineral) }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</td><td class="num">{{ with .capacity }}{{ lang.FormatNumber 0 (float .) }}{{ end }} {{ .unit }}</td><td>{{ .status | default "operating" }}</td><td>{{ with .source }}{{ partial "source_ref.html" (dict "id" . "page" $page) }}{{ end }}</td></tr>
+<tr><th scope="row">{{ $f.name }}</th><td>{{ with $f.location }}{{ . }}, {{ end }}{{ with $f.country }}{{ partialCached "country.html" . . }}{{ end }}</td><td>{{ with site.GetPage (printf "/minerals/%s" .mineral) }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</td><td class="num">{{ with .capacity }}{{ lang.FormatNumber 0 (float .) }}{{ end }} {{ .unit }}</td><td>{{ .status | default "operating" }}</td><td>{{ with .source }}{{ partial "source_ref.html" (dict "id" . "page" $page) }}{{ end }}</td></tr>
 {{- end }}
 {{- end }}
 </tbody>
@@ -396,6 +432,7 @@ LAYOUTS = {
 {{- $code := upper .Data.Term -}}{{- $name := index site.Data.countries $code | default $code -}}
 <article class="profile country">
 <header class="page-header"><p class="eyebrow">Country</p><h1>{{ $name }} <span class="symbol">{{ $code }}</span></h1></header>
+{{- with .Content }}<div class="content">{{ . }}</div>{{ end }}
 <section class="production"><h2 id="production">Production</h2>
 <table class="data">
 <caption>{{ $name }}: mineral production and world share</caption>
@@ -490,13 +527,22 @@ Loader.add_implicit_resolver(
 Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 WIKI = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
+PATH_LINK = re.compile(r"\]\(@/([^)#\s]+\.md)(#[^)\s]*)?\)")
 SHORTCODE = re.compile(r"\{\{\s*(\w+)\((.*?)\)\s*\}\}")
-ARG = re.compile(r'(\w+)\s*=\s*("[^"]*"|[\d.]+)')
+ARG = re.compile(r"""(\w+)\s*=\s*("[^"]*"|'[^']*'|true|false|-?[\d.]+)""")
+INTERNAL = re.compile(r"\{%\s*internal\(\s*\)\s*%\}.*?\{%\s*end\s*%\}", re.S)
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+SECTION_OF_KIND = {"mineral": "minerals", "company": "companies", "brief": "briefs"}
 
 
 def split(text):
+    """Front matter and body of a content file (`---` lines, as orebrief reads them)."""
+    text = text.replace("\r\n", "\n").lstrip("\ufeff")
     assert text.startswith("---\n"), "no front matter"
-    end = text.index("\n---\n", 3)
+    end = text.find("\n---\n", 3)
+    if end < 0:
+        assert text.rstrip("\n").endswith("\n---"), "unclosed front matter"
+        end = text.rstrip("\n").rindex("\n---")
     return text[4 : end + 1], text[end + 5 :]
 
 
@@ -504,35 +550,106 @@ def pairs(mapping):
     return [{"code": str(k), "value": v} for k, v in (mapping or {}).items()]
 
 
-def convert_page(section, pid, meta, body, sections_of):
-    data = {k: v for k, v in meta.items() if k not in ("title", "summary", "date")}
+def hugo_date(value):
+    """orebrief takes `YYYY-MM` as a date; Hugo wants a day."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value):
+        return f"{value}-01"
+    return value
+
+
+def outside_code(body, fn):
+    """Applies `fn` to the parts of `body` outside fenced code blocks and code spans, which
+    orebrief leaves as text (Hugo would still expand a shortcode there)."""
+    out, prose, fence = [], [], None
+
+    def flush():
+        if prose:
+            text = "".join(prose)
+            parts = re.split(r"(`+[^`\n]*?`+)", text)
+            out.append("".join(fn(x) if i % 2 == 0 else x for i, x in enumerate(parts)))
+            prose.clear()
+
+    for line in body.splitlines(keepends=True):
+        m = FENCE.match(line)
+        if fence is None and m:
+            flush()
+            fence = m.group(1)
+            out.append(line)
+        elif fence is not None:
+            out.append(line)
+            if line.strip().startswith(fence[0] * len(fence)) and not line.strip().strip(fence[0]):
+                fence = None
+        else:
+            prose.append(line)
+    flush()
+    return "".join(out)
+
+
+def convert_body(body, place_of, path_of):
+    """Wiki links, content-path links and shortcodes in Hugo's form."""
+
+    def link(m):
+        target, text = m.group(1).strip(), (m.group(2) or "").strip()
+        if re.fullmatch(r"[A-Z]{2}", target):
+            dest = f"@/countries/{target.lower()}"
+        else:
+            dest = "@" + place_of.get(target.lower(), f"/missing/{target}")
+        return f"[{text}]({dest})"
+
+    def path_link(m):
+        dest = path_of.get(m.group(1), f"/missing/{m.group(1)}")
+        return f"](@{dest}{m.group(2) or ''})"
+
+    def shortcode(m):
+        args = []
+        for k, v in ARG.findall(m.group(2)):
+            if v.startswith("'"):
+                v = '"' + v[1:-1] + '"'
+            args.append(f"{k}={v}")
+        return "{{< %s %s >}}" % (m.group(1), " ".join(args))
+
+    return outside_code(
+        body, lambda t: SHORTCODE.sub(shortcode, WIKI.sub(link, PATH_LINK.sub(path_link, t)))
+    )
+
+
+def convert_page(section, pid, meta, body, place_of, path_of):
+    data = {k: v for k, v in meta.items()
+            if k not in ("title", "summary", "date", "updated", "draft", "weight", "kind",
+                         "visibility", "internal")}
     data["id"] = pid
     fm = {"title": meta.get("title", pid)}
     if "summary" in meta:
         fm["summary"] = meta["summary"]
     if "date" in meta:
-        fm["date"] = meta["date"]
+        fm["date"] = hugo_date(meta["date"])
+    if "updated" in meta:
+        fm["lastmod"] = hugo_date(meta["updated"])
+    if "weight" in meta:
+        fm["weight"] = meta["weight"]
     countries = set()
     if section == "minerals":
         for t in data.get("production") or []:
-            countries.update(t["by_country"])
-            t["by_country"] = pairs(t["by_country"])
-        if "reserves" in data:
-            countries.update(data["reserves"]["by_country"])
-            data["reserves"]["by_country"] = pairs(data["reserves"]["by_country"])
+            countries.update(t.get("by_country") or {})
+            t["by_country"] = pairs(t.get("by_country"))
+        if data.get("reserves"):
+            countries.update(data["reserves"].get("by_country") or {})
+            data["reserves"]["by_country"] = pairs(data["reserves"].get("by_country"))
         imports = (data.get("us_trade") or {}).get("import_sources")
         if imports:
-            countries.update(k for k in imports["shares"] if k != "other")
-            imports["shares"] = pairs(imports["shares"])
+            countries.update(k for k in imports.get("shares") or {} if k != "other")
+            imports["shares"] = pairs(imports.get("shares"))
         for x in data.get("export_controls") or []:
             countries.add(x["country"])
         data["critical"] = pairs(data.get("critical"))
         fm["outputs"] = ["html", "data"]
     elif section == "companies":
-        countries.add(data["country"])
+        if data.get("country"):
+            countries.add(data["country"])
         products = []
         for f in data.get("facilities") or []:
-            countries.add(f["country"])
+            if f.get("country"):
+                countries.add(f["country"])
             products.extend(p["mineral"] for p in f.get("products") or [])
         fm["commodities"] = sorted(set(products))
         fm["partners"] = sorted({a["with"] for a in data.get("agreements") or [] if a.get("with")})
@@ -542,25 +659,32 @@ def convert_page(section, pid, meta, body, sections_of):
         fm["commodities"] = list(data.get("minerals") or [])
         fm["partners"] = list(data.get("companies") or [])
     if countries:
-        fm["countries"] = sorted(c.lower() for c in countries)
+        fm["countries"] = sorted(str(c).lower() for c in countries)
     fm["params"] = data
-
-    def link(m):
-        target, text = m.group(1).strip(), (m.group(2) or "").strip()
-        if re.fullmatch(r"[A-Z]{2}", target):
-            dest = f"@/countries/{target.lower()}"
-        else:
-            dest = f"@/{sections_of[target]}/{target}" if target in sections_of else f"@/missing/{target}"
-        return f"[{text}]({dest})"
-
-    def shortcode(m):
-        args = " ".join(f"{k}={v}" for k, v in ARG.findall(m.group(2)))
-        return "{{< %s %s >}}" % (m.group(1), args)
-
-    body = WIKI.sub(link, body)
-    body = SHORTCODE.sub(shortcode, body)
+    body = convert_body(body, place_of, path_of)
     head = yaml.dump(fm, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100000)
     return f"---\n{head}---\n\n{body}"
+
+
+def place(rel, meta):
+    """Where a content file goes in the Hugo site, without `.md`, or None for a file a public
+    orebrief build leaves out (internal pages, drafts).
+
+    Files keep their section; a `kind:` override moves a file into its kind's section and
+    sub-folders are flattened (ids are unique across an orebrief site), so that layouts find
+    every profile at `/minerals/ID`, `/companies/ID`, `/briefs/ID`. A country note becomes the
+    content of its taxonomy term page, `/countries/cc`."""
+    if meta.get("visibility") == "internal" or meta.get("draft") is True:
+        return None
+    parts = rel.split("/")
+    stem = parts[-1][:-3]
+    top = parts[0] if len(parts) > 1 else ""
+    if stem == "_index":
+        return "/_index" if len(parts) == 1 else f"/{top}/_index" if len(parts) == 2 else None
+    if top == "countries" and "kind" not in meta:
+        return f"/countries/{stem.lower()}/_index"
+    section = SECTION_OF_KIND.get(meta.get("kind"), top)
+    return f"/{section}/{stem.lower()}" if section else f"/{stem.lower()}"
 
 
 def main():
@@ -573,13 +697,9 @@ def main():
     for dirpath, _, names in os.walk(src):
         for name in names:
             if name.endswith(".md"):
-                files.append(os.path.relpath(os.path.join(dirpath, name), src))
+                rel = os.path.relpath(os.path.join(dirpath, name), src)
+                files.append(rel.replace(os.sep, "/"))
     files.sort()
-    sections_of = {}
-    for rel in files:
-        parts = rel.split(os.sep)
-        if len(parts) == 2 and parts[1] != "_index.md":
-            sections_of[parts[1][:-3].lower()] = parts[0]
     if os.path.exists(out):
         shutil.rmtree(out)
     for name, text in LAYOUTS.items():
@@ -626,23 +746,34 @@ def main():
     }
     with open(os.path.join(out, "config.yaml"), "w") as f:
         yaml.dump(config, f, Dumper=Dumper, sort_keys=False)
-    n = 0
+    pages = []  # (rel, hugo path or None, front matter, body)
     for rel in files:
-        text = open(os.path.join(src, rel), encoding="utf-8").read()
-        yml, body = split(text)
+        with open(os.path.join(src, rel), encoding="utf-8") as f:
+            yml, body = split(f.read())
         meta = yaml.load(yml, Loader=Loader) or {}
-        parts = rel.split(os.sep)
-        section = parts[0] if len(parts) > 1 else ""
-        pid = parts[-1][:-3].lower()
-        dest = os.path.join(out, "content", rel)
+        pages.append((rel, place(rel, meta), meta, body))
+    # What links name: ids (file names, lower-case) and content paths.
+    place_of, path_of = {}, {}
+    for rel, where, _, _ in pages:
+        if where is None or rel.endswith("_index.md") and not rel.startswith("countries/"):
+            continue
+        page = where.removesuffix("/_index")  # a country note: its term page
+        place_of[rel.split("/")[-1][:-3].lower()] = page
+        path_of[rel] = page
+    n = 0
+    for rel, where, meta, body in pages:
+        if where is None:
+            continue
+        body = INTERNAL.sub("", body)
+        dest = os.path.join(out, "content", where.lstrip("/") + ".md")
         os.makedirs(os.path.dirname(dest), exist_ok=True)
-        if pid == "_index":
+        if where.endswith("/_index"):
             fm = {k: meta[k] for k in ("title", "summary") if k in meta}
-            head = yaml.dump(fm, Dumper=Dumper, sort_keys=False, width=100000)
-            body = WIKI.sub(lambda m: "[%s](@/%s/%s)" % (m.group(2) or "", sections_of.get(m.group(1), "missing"), m.group(1)), body)
-            out_text = f"---\n{head}---\n\n{body}"
+            head = yaml.dump(fm, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100000)
+            out_text = f"---\n{head}---\n\n{convert_body(body, place_of, path_of)}"
         else:
-            out_text = convert_page(section, pid, meta, body, sections_of)
+            section = where.split("/")[1] if where.count("/") > 1 else ""
+            out_text = convert_page(section, where.split("/")[-1], meta, body, place_of, path_of)
         with open(dest, "w", encoding="utf-8") as f:
             f.write(out_text)
         n += 1

@@ -24,6 +24,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--results", required=True)
     ap.add_argument("--files")
+    ap.add_argument("--corpora")
     ap.add_argument("--tiny")
     ap.add_argument("--commit", required=True)
     ap.add_argument("--machine", required=True)
@@ -37,12 +38,29 @@ def main():
     rows = {}
     for line in open(a.results):
         tool, n, run, wall, cpu, rss, load = line.rstrip("\n").split("\t")
-        rows.setdefault((int(n), tool), []).append((float(wall), float(cpu), int(rss), float(load)))
+        rows.setdefault((n, tool), []).append((float(wall), float(cpu), int(rss), float(load)))
     files = {}
     if a.files and os.path.exists(a.files):
         for line in open(a.files):
             _, tool, n, html, total = line.split()
-            files[(int(n), tool)] = (int(html), int(total))
+            files[(n, tool)] = (int(html), int(total))
+    # Each corpus: a generated one is keyed by its N (6N + 4 Markdown files), a site folder
+    # given on the command line by "dir-NAME", with its Markdown file count in corpora.tsv.
+    corpora = {}
+    if a.corpora and os.path.exists(a.corpora):
+        for line in open(a.corpora):
+            key, md, name = line.rstrip("\n").split("\t")
+            corpora[key] = (int(md), name)
+
+    def md_files(n):
+        return corpora[n][0] if n in corpora else 6 * int(n) + 4
+
+    def corpus_cell(n):
+        name = corpora[n][1] if n in corpora else f"N={n}"
+        return f"{md_files(n):,} ({name})"
+
+    def is_12k(n):
+        return n == "2000" or (not n.isdigit() and 11_000 <= md_files(n) <= 13_000)
     tiny = []
     if a.tiny and os.path.exists(a.tiny):
         tiny = [json.loads(l) for l in open(a.tiny) if l.strip()]
@@ -65,18 +83,18 @@ def main():
     out.append("| Content files (N) | Tool | Wall (s) | CPU user+sys (s) | Peak RSS (MiB) | Wall of each run (s) | CPU of each run (s) | Load at start | Output: HTML / all files |")
     out.append("|---|---|---:|---:|---:|---|---|---|---|")
     per_page = {}
-    for (n, tool) in sorted(rows, key=lambda k: (k[0], k[1] != "orebrief")):
+    for (n, tool) in sorted(rows, key=lambda k: (md_files(k[0]), k[0], k[1] != "orebrief")):
         r = rows[(n, tool)]
         wall = statistics.median(x[0] for x in r)
         cpu = statistics.median(x[1] for x in r)
         rss = statistics.median(x[2] for x in r) / 1024
-        per_page.setdefault(tool, []).append((6 * n, wall, cpu, rss))
+        per_page.setdefault(tool, []).append((md_files(n), wall, cpu, rss))
         runs = ", ".join(f"{x[0]:.2f}" for x in r)
         cpus = ", ".join(f"{x[1]:.2f}" for x in r)
         loads = ", ".join(f"{x[3]:.2f}" for x in r)
         f = files.get((n, tool))
         fcell = f"{f[0]:,} / {f[1]:,}" if f else ""
-        out.append(f"| {6 * n + 4:,} (N={n}) | {tool} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {runs} | {cpus} | {loads} | {fcell} |")
+        out.append(f"| {corpus_cell(n)} | {tool} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {runs} | {cpus} | {loads} | {fcell} |")
     out.append("")
     if per_page:
         sizes = sorted({p for series in per_page.values() for p, *_ in series})
@@ -93,7 +111,7 @@ def main():
     # Hugo's wall time over orebrief's, per corpus: median against median, and round by
     # round (the tools take turns, one build each per round).
     ratios = []
-    for n in sorted({n for n, _ in rows}):
+    for n in sorted({n for n, _ in rows}, key=lambda n: (md_files(n), n)):
         o, h = rows.get((n, "orebrief")), rows.get((n, "hugo"))
         if not o or not h:
             continue
@@ -108,7 +126,7 @@ def main():
         out.append("| Content files (N) | Median over median | Hugo's fastest over orebrief's median | Round by round | Lowest round |")
         out.append("|---|---:|---:|---|---:|")
         for n, med, fastest, rounds in ratios:
-            out.append(f"| {6 * n + 4:,} (N={n}) | {med:.1f} | {fastest:.1f} | "
+            out.append(f"| {corpus_cell(n)} | {med:.1f} | {fastest:.1f} | "
                        f"{', '.join(f'{x:.1f}' for x in rounds)} | {min(rounds):.1f} |")
         out.append("")
     if tiny:
@@ -123,15 +141,15 @@ def main():
     # Targets, side by side (information only).
     notes = []
     for (n, tool), r in rows.items():
-        if tool == "orebrief" and n == 2000:
+        if tool == "orebrief" and is_12k(n):
             wall = statistics.median(x[0] for x in r)
             rss = statistics.median(x[2] for x in r) / 1024
-            notes.append(f"12k-page build: {wall:.2f} s wall (target <= {TARGET_WALL_12K} s: "
+            notes.append(f"12k-page build of {corpus_cell(n)}: {wall:.2f} s wall (target <= {TARGET_WALL_12K} s: "
                          f"{'met' if wall <= TARGET_WALL_12K else 'not met'}), {rss:.0f} MiB peak "
                          f"(target <= {TARGET_RSS_12K} MiB: {'met' if rss <= TARGET_RSS_12K else 'not met'})")
     for n, med, fastest, rounds in ratios:
-        if n == 2000:
-            notes.append(f"12k pages against Hugo: {med:.1f} times faster, median over median, "
+        if is_12k(n):
+            notes.append(f"{corpus_cell(n)} against Hugo: {med:.1f} times faster, median over median, "
                          f"{min(rounds):.1f} in the slowest round (target >= 6: "
                          f"{'met' if med >= 6 else 'not met'} by the median, "
                          f"{'met' if min(rounds) >= 6 else 'not met'} in every round)")

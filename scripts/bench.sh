@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Whole-site benchmarks: orebrief against Hugo on generated corpora.
 #
-#   scripts/bench.sh [options] [N...]
+#   scripts/bench.sh [options] [N | SITE_DIR]...
 #
 # N is the number of minerals of a corpus made by examples/gen_corpus.rs: N minerals, 4N
 # companies and N briefs, 6N pages (+4 index pages). Default: 2000 (12k pages). For the
 # growth series: scripts/bench.sh 167 1000 2000 10000   (1k, 6k, 12k, 60k pages).
+# SITE_DIR is any site folder (site.yaml and content/ following docs/content-model.md), such
+# as a corpus written by another generator: it is benchmarked as it is, not generated.
 #
 # For each N it generates the corpus (cached by generator hash), checks it with `orebrief
 # check` (must pass), writes the equivalent Hugo site (scripts/bench-hugo-site.py), then
@@ -24,7 +26,7 @@
 #   --wait-load X    before each measurement wait (up to 10 min) for the 1-minute load
 #                    average to fall below X (default: do not wait)
 #   --no-hugo        skip Hugo
-#   --hugo-max N     skip Hugo for corpora larger than N (default 2000: Hugo 0.111 needs about
+#   --hugo-max N     skip Hugo for corpora of over 6N+4 Markdown files (default 2000: Hugo 0.111 needs about
 #                    4.5 GB for 12k pages here, so 60k pages could exhaust a 24 GB machine)
 #   --no-docs        do not touch docs/benchmarks.md
 #   --label TEXT     note printed with the table (e.g. "taken under load")
@@ -74,6 +76,7 @@ mkdir -p "$BENCH_DIR/bin"
 RESULTS="$BENCH_DIR/results.tsv"
 : > "$RESULTS"
 : > "$BENCH_DIR/files.tsv"
+: > "$BENCH_DIR/corpora.tsv"
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
@@ -139,9 +142,11 @@ corpus() { # N -> prints the corpus dir, generating it when missing or stale
   fi
   echo "$dir"
 }
-hugo_site() { # N corpus -> prints the Hugo site dir
+hugo_site() { # key corpus -> prints the Hugo site dir
   local dir="$BENCH_DIR/hugo-$1"
   local stamp="$GEN_HASH-$(sha256sum scripts/bench-hugo-site.py | cut -c1-16)"
+  # A site folder given on the command line may have changed since: always convert it.
+  [[ "$1" =~ ^[0-9]+$ ]] || stamp="$stamp-$(date +%s%N)"
   if [ "$(cat "$dir/.gen" 2>/dev/null)" != "$stamp" ]; then
     python3 scripts/bench-hugo-site.py "$2" "$dir" >&2
     echo "$stamp" > "$dir/.gen"
@@ -257,16 +262,24 @@ if [ $HUGO = 1 ]; then
   tiny_run hugo hugo --quiet --source "$htiny" --destination "$BENCH_DIR/out-tiny" --cacheDir "$BENCH_DIR/hugo-cache"
 fi
 
-for n in "${SIZES[@]}"; do
-  dir="$(corpus "$n")"
+for spec in "${SIZES[@]}"; do
+  if [[ "$spec" =~ ^[0-9]+$ ]]; then # N: a generated corpus
+    n="$spec"; dir="$(corpus "$n")"; name="N=$n"
+  else # a site folder (site.yaml and content/), e.g. a corpus written by another generator
+    [ -f "$spec/site.yaml" ] && [ -d "$spec/content" ] || {
+      echo "$spec: not a number of minerals nor a site folder (site.yaml and content/)" >&2; exit 2; }
+    dir="$(cd "$spec" && pwd)"; name="$(basename "$dir")"
+    n="dir-$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_')"
+  fi
   pages=$(find "$dir/content" -name '*.md' | wc -l)
   mb=$(du -sm --apparent-size "$dir/content" | cut -f1)
-  log "N=$n: $pages Markdown files, $mb MB; orebrief check"
+  printf '%s\t%s\t%s\n' "$n" "$pages" "$name" >> "$BENCH_DIR/corpora.tsv"
+  log "$name: $pages Markdown files, $mb MB; orebrief check"
   "$OREBRIEF" --root "$dir" check >&2
   out="$BENCH_DIR/out-orebrief-$n"
   hugo_n=0
-  if [ $HUGO = 1 ] && [ "$n" -gt "$HUGO_MAX" ]; then
-    log "N=$n: skipping Hugo (--hugo-max $HUGO_MAX)"
+  if [ $HUGO = 1 ] && [ "$pages" -gt $(( 6 * HUGO_MAX + 4 )) ]; then
+    log "$name: skipping Hugo (--hugo-max $HUGO_MAX: over $(( 6 * HUGO_MAX + 4 )) Markdown files)"
   elif [ $HUGO = 1 ]; then
     hugo_n=1
     hdir="$(hugo_site "$n" "$dir")"
@@ -304,7 +317,8 @@ CMD="scripts/bench.sh"
 [ "$HUGO_MAX" = 2000 ] || CMD="$CMD --hugo-max $HUGO_MAX"
 CMD="$CMD ${SIZES[*]}"
 python3 "$ROOT/scripts/bench-report.py" \
-  --results "$RESULTS" --files "$BENCH_DIR/files.tsv" --tiny "$TINY_JSON" \
+  --results "$RESULTS" --files "$BENCH_DIR/files.tsv" --corpora "$BENCH_DIR/corpora.tsv" \
+  --tiny "$TINY_JSON" \
   --commit "$COMMIT" --machine "$MACHINE" --hugo "$HUGO_VERSION" --command "$CMD" \
   --label "$LABEL" --uptime "$(uptime)" \
   $( [ $DOCS = 1 ] && echo --docs "$ROOT/docs/benchmarks.md" )
