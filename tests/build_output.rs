@@ -385,6 +385,41 @@ fn wiki_links_show_the_target_title_or_the_given_text() {
 }
 
 #[test]
+fn a_labelled_wiki_link_in_a_table_escapes_its_bar() {
+    let site = TestSite::new(&[
+        (
+            "content/companies/korea-zinc.md",
+            &page(&["title: Korea Zinc"], &[]),
+        ),
+        (
+            "content/about.md",
+            &page(
+                &["title: About"],
+                &[
+                    "| Company | Size |",
+                    "|---|---|",
+                    "| [[korea-zinc\\|the smelter]] | big |",
+                    "| [[korea-zinc#facilities\\|its plants]] | two |",
+                ],
+            ),
+        ),
+    ]);
+    site.build();
+    let html = site.html("about/index.html");
+    assert_eq!(texts(&html, "tbody td"), ["the smelter", "big", "its plants", "two"]);
+    assert_eq!(
+        attrs(&html, "tbody a", "href"),
+        [
+            format!("{BASE}companies/korea-zinc/"),
+            format!("{BASE}companies/korea-zinc/#facilities"),
+        ]
+    );
+    // The link counts: the company lists the page among its backlinks.
+    let company = site.html("companies/korea-zinc/index.html");
+    assert!(texts(&company, ".backlinks a").contains(&"About".to_string()));
+}
+
+#[test]
 fn wiki_links_point_at_their_targets() {
     let site = linking_site();
     site.build();

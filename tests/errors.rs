@@ -212,6 +212,23 @@ fn unknown_link_targets_of_every_form() {
 }
 
 #[test]
+fn a_labelled_wiki_link_cut_by_a_table_column_is_an_error() {
+    // `| [[gallium|Ga]] | x |` is three cells to a table: `[[gallium`, `Ga]]` and `x`.
+    let file = page(
+        &["title: Zinc"],
+        &["| Metal | Note |", "|---|---|", "| [[gallium|Ga]] | by-product |"],
+    );
+    let d = expect_error(
+        &[GALLIUM, ("content/minerals/zinc.md", &file)],
+        "content/minerals/zinc.md",
+        6,
+        3,
+        "this wiki link is cut in two by the table's column separator",
+    );
+    assert!(hint(&d).contains(r"[[id\|Label]]"), "{d}");
+}
+
+#[test]
 fn link_to_a_draft_is_an_error() {
     let site = TestSite::new(&[
         (

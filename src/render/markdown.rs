@@ -188,6 +188,12 @@ pub fn render(body: &str, linker: &Linker<'_>, keep_internal: bool) -> Body {
                     link_stack.push(None);
                     continue;
                 }
+                // In a table, a label's `|` is escaped (`[[id\|Label]]`), and the parser
+                // leaves the backslash at the end of the target.
+                let dest_url: &str = match dest_url.strip_suffix('\\') {
+                    Some(target) if wiki => target,
+                    _ => &dest_url,
+                };
                 let (target, anchor) = match dest_url.split_once('#') {
                     Some((t, a)) => (t.to_string(), format!("#{a}")),
                     None => (dest_url.to_string(), String::new()),
@@ -285,6 +291,16 @@ pub fn render(body: &str, linker: &Linker<'_>, keep_internal: bool) -> Body {
                     attrs: Vec::new(),
                 }));
             }
+            Event::Start(Tag::TableCell) => {
+                if let Some(at) = cut_wiki_link(&text[range.clone()]) {
+                    out.errors.push(BodyError {
+                        offset: scanned.map.original(range.start + at),
+                        message: "this wiki link is cut in two by the table's column separator: its `|` starts a new cell".into(),
+                        hint: Some("in a table, escape the `|` of a labelled link: [[id\\|Label]]".into()),
+                    });
+                }
+                events.push(Event::Start(Tag::TableCell));
+            }
             Event::Html(h) | Event::InlineHtml(h) if !linker.raw_html => {
                 events.push(Event::Text(h))
             }
@@ -296,6 +312,17 @@ pub fn render(body: &str, linker: &Linker<'_>, keep_internal: bool) -> Body {
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out.scanned = scanned;
     out
+}
+
+/// Where a table cell's source holds a `[[` that no `]]` closes: a labelled wiki link whose
+/// unescaped `|` ended the cell (`| [[id|Label]] |` is two cells, `[[id` and `Label]]`).
+/// Cells with code spans are left alone, since `[[` may be text there.
+fn cut_wiki_link(cell: &str) -> Option<usize> {
+    if cell.contains('`') {
+        return None;
+    }
+    let at = cell.rfind("[[")?;
+    (!cell[at..].contains("]]")).then_some(at)
 }
 
 /// With raw HTML off, a link or image may only point at an http(s), mailto or relative URL:
