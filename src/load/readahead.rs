@@ -15,11 +15,13 @@
 //! With the files in the page cache, the readers only add work: 12,000 more opens and reads
 //! competing for the cores, roughly 90 ms more load time on a 12k-page portal. So
 //! [`parse_all`] first reads up to [`PROBES`] files spread over the site one after another,
-//! timing each, and starts the readers once [`SLOW_FILES`] of them, and most of those read,
-//! took [`SLOW_READ`] or longer: a read from memory takes microseconds, one from a disk a
-//! hundred or more. A site just written (a fresh checkout, generated content) is in the
-//! page cache, and is read as before. A fast SSD may answer under [`SLOW_READ`]; the readers
-//! then stay off, where they would gain little.
+//! timing each, and starts the readers once [`SLOW_FILES`] of them took [`SLOW_READ`] or
+//! longer: a read from memory takes a few microseconds, one from a disk tens to hundreds. A
+//! site just written (a fresh checkout, generated content) is in the page cache, and is read
+//! as before. A quarter of the files out of the cache is enough to start the readers: half
+//! of them out of the cache cost a 12k-page portal's load stage 390 ms read two at a time
+//! (docs/benchmarks.md). A fast SSD may answer under [`SLOW_READ`]; the readers then stay
+//! off, where they would gain little.
 //!
 //! The readers keep nothing. Handing the bytes they read to the workers instead (through a
 //! queue, parsed in the order they arrived) left 213 to 220 MiB in use after loading a
@@ -59,15 +61,16 @@ pub const AHEAD: usize = 4096;
 /// spread evenly over the site).
 pub const PROBES: usize = 32;
 
-/// A read slower than this (100 µs) probably went to the disk. On the bench machine a
-/// file of a 12k-page portal took a few microseconds to read from the page cache and
-/// hundreds from its virtual disk (docs/benchmarks.md).
-pub const SLOW_READ: Duration = Duration::from_micros(100);
+/// A read slower than this (40 µs) probably went to the disk. On the bench machine a file
+/// of a 12k-page portal took 6 to 10 µs to read from the page cache, 82 to 151 µs from its
+/// virtual disk when the host still held it, and hundreds of microseconds when it did not
+/// (docs/benchmarks.md). At 100 µs, half the reads of the middle case passed for cached.
+pub const SLOW_READ: Duration = Duration::from_micros(40);
 
-/// The slow reads that start the readers (8), when they are also most of the reads so far.
-/// A thread preempted while it reads from memory makes a read slow too: on the bench
-/// machine, where a build's start keeps both cores busy, up to 3 of the 32 reads of a cached
-/// portal were slow, and the first 8 reads of a cold one all were (docs/benchmarks.md).
+/// The slow reads of the [`PROBES`] that start the readers (8, a quarter). A thread
+/// preempted while it reads from memory makes a read slow too: on the bench machine, where
+/// a build's start keeps both cores busy, up to 3 of the 32 reads of a cached portal were
+/// slow, and the first 8 reads of a cold one all were (docs/benchmarks.md).
 pub const SLOW_FILES: usize = 8;
 
 const _: () = assert!(MIN_FILES >= PROBES, "the probe reads distinct files");
@@ -158,30 +161,39 @@ pub(crate) fn parse_all_with<T: Send>(
 }
 
 /// Reads up to [`PROBES`] files of `files`, spread evenly, one after another, timing each,
-/// and stops as soon as [`SLOW_FILES`] took `slow_read` or longer and they are most of those
-/// read: the disk answered, and the readers are to start. The files read are then in the
-/// page cache, for the workers.
+/// and stops as soon as [`SLOW_FILES`] took `slow_read` or longer: the disk answered, and
+/// the readers are to start. The files read are then in the page cache, for the workers.
 fn probe(root: &Path, files: &[PathBuf], slow_read: Duration) -> Reading {
-    let cold = |read: usize, slow: usize| slow >= SLOW_FILES && 2 * slow > read;
     let mut buffer = vec![0; BUFFER];
-    let started = Instant::now();
-    let (mut read, mut slow) = (0, 0);
-    while read < PROBES && !cold(read, slow) {
-        let Some(file) = files.get(read * files.len() / PROBES) else {
-            break;
-        };
+    probe_with(files, slow_read, |file| {
         let one = Instant::now();
         warm(&root.join(file), &mut buffer);
-        if one.elapsed() >= slow_read {
+        one.elapsed()
+    })
+}
+
+/// [`probe`], with `read` reading a file and returning how long it took.
+fn probe_with(
+    files: &[PathBuf],
+    slow_read: Duration,
+    mut read: impl FnMut(&Path) -> Duration,
+) -> Reading {
+    let started = Instant::now();
+    let (mut files_read, mut slow) = (0, 0);
+    while files_read < PROBES && slow < SLOW_FILES {
+        let Some(file) = files.get(files_read * files.len() / PROBES) else {
+            break;
+        };
+        if read(file) >= slow_read {
             slow += 1;
         }
-        read += 1;
+        files_read += 1;
     }
     Reading::Probed {
-        files: read,
+        files: files_read,
         slow,
         took: started.elapsed(),
-        ahead: cold(read, slow),
+        ahead: slow >= SLOW_FILES,
     }
 }
 
@@ -327,6 +339,37 @@ mod tests {
         // No read slow: all the probes are read, and no readers start.
         let fast = probe(dir.path(), &files, Duration::MAX);
         assert_eq!(counts(fast), Some((PROBES, 0, false)));
+    }
+
+    #[test]
+    fn a_quarter_of_slow_reads_starts_the_readers_wherever_they_fall() {
+        let files: Vec<PathBuf> = (0..PROBES).map(|i| PathBuf::from(format!("{i}"))).collect();
+        let index = |file: &Path| file.to_str().unwrap().parse::<usize>().unwrap();
+        let slow = Duration::from_millis(1);
+        let decide = |is_slow: &dyn Fn(usize) -> bool| match probe_with(&files, slow, |file| {
+            if is_slow(index(file)) {
+                slow
+            } else {
+                Duration::ZERO
+            }
+        }) {
+            Reading::Probed {
+                files, slow, ahead, ..
+            } => (files, slow, ahead),
+            Reading::Small => unreachable!(),
+        };
+        // Every fourth file out of the cache: the eighth slow read, the 29th read, starts them.
+        assert_eq!(decide(&|i| i % 4 == 0), (29, SLOW_FILES, true));
+        // The slow ones last: all 32 read.
+        assert_eq!(
+            decide(&|i| i >= PROBES - SLOW_FILES),
+            (PROBES, SLOW_FILES, true)
+        );
+        // One fewer: no readers.
+        assert_eq!(
+            decide(&|i| i > PROBES - SLOW_FILES),
+            (PROBES, SLOW_FILES - 1, false)
+        );
     }
 
     #[test]
