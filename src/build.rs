@@ -291,7 +291,12 @@ pub fn prepare(
             .map(|(i, text)| renderer.body(i, &text, &linker))
             .collect()
     };
-    crate::render::highlight::clear_memo();
+    // Highlighting is done: `serve` keeps the compiled syntaxes for the next edit.
+    if keep_sources {
+        crate::render::highlight::clear_memo();
+    } else {
+        crate::render::highlight::release();
+    }
     lap("  bodies", &mut clock);
     let mut rendered = Vec::with_capacity(bodies.len());
     for body in bodies {

@@ -2,8 +2,8 @@
 //! themes colour code in their stylesheet. The syntax set is loaded once, lazily, from the
 //! dump embedded in syntect, and only when some page has a code block.
 
-use std::cell::{Cell, OnceCell};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::cell::{Cell, RefCell};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use rustc_hash::FxHashMap;
 use syntect::html::{ClassStyle, line_tokens_to_classed_spans};
@@ -13,9 +13,21 @@ use syntect::util::LinesWithEndings;
 /// The class prefix of highlighted code.
 pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
-fn syntaxes() -> &'static SyntaxSet {
+/// The syntaxes as loaded from the dump, to find a block's syntax by name. Nothing
+/// tokenizes with this set, so its regular expressions are never compiled and it stays
+/// small; the sets that tokenize are copies of it ([`shared`], [`with_syntaxes`]).
+fn catalogue() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// The copy of the syntaxes that threads tokenize with until they have their own; its
+/// expressions compile as they are first used. [`release`] drops it.
+static SHARED: Mutex<Option<Arc<SyntaxSet>>> = Mutex::new(None);
+
+fn shared() -> Arc<SyntaxSet> {
+    let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
+    Arc::clone(shared.get_or_insert_with(|| Arc::new(catalogue().clone())))
 }
 
 /// The lines a thread tokenizes with the shared syntax set before it takes a copy of its
@@ -24,14 +36,14 @@ const SHARED_LINES: usize = if cfg!(test) { 64 } else { 4096 };
 
 /// A thread's own copy of the syntax set, once it has tokenized [`SHARED_LINES`] lines.
 struct Local {
-    own: OnceCell<SyntaxSet>,
+    own: RefCell<Option<SyntaxSet>>,
     shared_lines: Cell<usize>,
 }
 
 thread_local! {
     static LOCAL: Local = const {
         Local {
-            own: OnceCell::new(),
+            own: RefCell::new(None),
             shared_lines: Cell::new(0),
         }
     };
@@ -47,22 +59,41 @@ thread_local! {
 /// the slow path (a fifth more time in a measured YAML block). A copy of the set compiles
 /// its expressions again (about 10 ms for YAML) and the thread owns them, which pays on a
 /// large site and would not on a small one, hence the threshold. The copy stays with its
-/// thread (for the whole process under `serve`): about 2 MiB each, measured as the peak of
-/// a 12k-page build with 8 worker threads, 278-281 MiB against 267-268 MiB without copies.
-/// Parse states hold indices into the set (and captured text), and the copy is the same
-/// set, so a state and the memo's entries serve either.
+/// thread until [`release`]: about 2 MiB each for YAML alone, measured as the peak of a
+/// 12k-page build with 8 worker threads, 278-281 MiB against 267-268 MiB without copies.
+/// Parse states hold indices into the set (and captured text), and the copies are the same
+/// set, so a state and the memo's entries serve any of them.
 fn with_syntaxes<R>(f: impl FnOnce(&SyntaxSet) -> R) -> R {
     LOCAL.with(|local| {
-        if let Some(own) = local.own.get() {
+        if let Some(own) = local.own.borrow().as_ref() {
             return f(own);
         }
         let lines = local.shared_lines.get() + 1;
         local.shared_lines.set(lines);
         if lines > SHARED_LINES {
-            f(local.own.get_or_init(|| syntaxes().clone()))
+            *local.own.borrow_mut() = Some(catalogue().clone());
+            f(local.own.borrow().as_ref().expect("just set"))
         } else {
-            f(syntaxes())
+            f(&shared())
         }
+    })
+}
+
+/// Frees what highlighting holds once a build's bodies are rendered: the memo of tokenized
+/// lines, and every compiled copy of the syntaxes (the shared one and each worker's own).
+/// Compiled, the syntaxes of eleven languages took 45 MB of a 12k-page build's peak heap,
+/// held through the print pages for nothing. Highlighting after this loads them again.
+pub fn release() {
+    clear_memo();
+    *SHARED.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    rayon::broadcast(|_| release_thread());
+}
+
+/// Drops the calling thread's own copy of the syntaxes.
+fn release_thread() {
+    LOCAL.with(|local| {
+        local.own.borrow_mut().take();
+        local.shared_lines.set(0);
     })
 }
 
@@ -95,8 +126,7 @@ pub fn code_block(code: &str, lang: &str) -> String {
 }
 
 fn highlight(code: &str, token: &str) -> Option<String> {
-    let set = syntaxes();
-    let syntax = set.find_syntax_by_token(token)?;
+    let syntax = catalogue().find_syntax_by_token(token)?;
     let mut state = Arc::new(ParseState::new(syntax));
     let mut stack = ScopeStack::new();
     let mut html = String::with_capacity(code.len() * 3);
@@ -250,16 +280,43 @@ mod tests {
 
     /// `code` highlighted by syntect's own generator, with no memo involved.
     fn unmemoized(code: &str, lang: &str) -> String {
-        let set = syntaxes();
+        let set = catalogue().clone();
         let syntax = set.find_syntax_by_token(lang).unwrap();
         let mut generator =
-            syntect::html::ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+            syntect::html::ClassedHTMLGenerator::new_with_class_style(syntax, &set, CLASS_STYLE);
         for line in LinesWithEndings::from(code) {
             generator
                 .parse_html_for_line_which_includes_newline(line)
                 .unwrap();
         }
         generator.finalize()
+    }
+
+    #[test]
+    fn released_syntaxes_load_again_and_highlight_the_same() {
+        // On a thread of its own: the builds of other tests release the workers' copies.
+        std::thread::spawn(|| {
+            // Distinct lines (the memo would answer repeated ones), past the switch to the
+            // thread's own copy.
+            let code: String = (0..SHARED_LINES + 8)
+                .map(|i| format!("key{i}: [r{i}, \"q{i}\"]\n"))
+                .collect();
+            let before = code_block(&code, "yaml");
+            assert!(
+                LOCAL.with(|l| l.own.borrow().is_some()),
+                "no copy was taken"
+            );
+            release_thread();
+            assert!(
+                LOCAL.with(|l| l.own.borrow().is_none()),
+                "the copy was kept"
+            );
+            release();
+            assert_eq!(code_block(&code, "yaml"), before);
+            assert!(before.contains(&unmemoized(&code, "yaml")));
+        })
+        .join()
+        .unwrap();
     }
 
     #[test]
@@ -288,9 +345,12 @@ mod tests {
                     _ => format!("key{i}: [v{i}, \"s{i}\"]  # n{i}\n"),
                 })
                 .collect();
-            assert!(LOCAL.with(|l| l.own.get().is_none()));
+            assert!(LOCAL.with(|l| l.own.borrow().is_none()));
             let html = code_block(&code, "yaml");
-            assert!(LOCAL.with(|l| l.own.get().is_some()), "no copy was taken");
+            assert!(
+                LOCAL.with(|l| l.own.borrow().is_some()),
+                "no copy was taken"
+            );
             // The state reached with the shared set carries on in the copy: the output is
             // syntect's own, and an item after the switch is still inside the sequence
             // (a plain scalar `in` a flow collection, not `out` of one).
