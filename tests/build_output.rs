@@ -406,7 +406,10 @@ fn a_labelled_wiki_link_in_a_table_escapes_its_bar() {
     ]);
     site.build();
     let html = site.html("about/index.html");
-    assert_eq!(texts(&html, "tbody td"), ["the smelter", "big", "its plants", "two"]);
+    assert_eq!(
+        texts(&html, "tbody td"),
+        ["the smelter", "big", "its plants", "two"]
+    );
     assert_eq!(
         attrs(&html, "tbody a", "href"),
         [

@@ -216,7 +216,11 @@ fn a_labelled_wiki_link_cut_by_a_table_column_is_an_error() {
     // `| [[gallium|Ga]] | x |` is three cells to a table: `[[gallium`, `Ga]]` and `x`.
     let file = page(
         &["title: Zinc"],
-        &["| Metal | Note |", "|---|---|", "| [[gallium|Ga]] | by-product |"],
+        &[
+            "| Metal | Note |",
+            "|---|---|",
+            "| [[gallium|Ga]] | by-product |",
+        ],
     );
     let d = expect_error(
         &[GALLIUM, ("content/minerals/zinc.md", &file)],
