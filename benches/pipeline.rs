@@ -244,7 +244,8 @@ mod render_page {
         P.get_or_init(|| {
             let fixture = small();
             let config = fixture.config();
-            let (loaded, templates) = load_inputs(fixture.root(), &config);
+            let (loaded, templates) =
+                load_inputs(fixture.root(), &config, orebrief::load::Bodies::OnDisk);
             let mut problems = Vec::new();
             prepare(
                 config,

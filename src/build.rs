@@ -111,7 +111,7 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     let mut problems = Vec::new();
 
     let mut clock = Instant::now();
-    let (loaded, templates) = load_inputs(root, &config);
+    let (loaded, templates) = load_inputs(root, &config, load::Bodies::OnDisk);
     lap("load", &mut clock);
     if timings_on() {
         eprintln!("timing:   {}", loaded.reading);
@@ -195,17 +195,20 @@ pub fn local_today() -> jiff::civil::Date {
         .date()
 }
 
-/// Reads the content files (with their "last updated" dates from git) and the templates, in
-/// parallel: the inputs of [`prepare`].
+/// Reads the content files (with their "last updated" dates from git), their bodies kept as
+/// `bodies` says, and the templates, in parallel: the inputs of [`prepare`].
 pub fn load_inputs(
     root: &Path,
     config: &SiteConfig,
+    bodies: load::Bodies,
 ) -> (load::Loaded, Result<Templates, Vec<Diagnostic>>) {
     rayon::join(
         || {
             let log = load::history::GitLog::start(root);
-            let mut loaded = load::load(root);
-            crate::render::markdown::warm_up(loaded.pages.iter().map(|p| p.body.as_str()));
+            let mut loaded = load::load_bodies(root, bodies);
+            // The first few pages with code: a body left on disk is read for it again.
+            let fenced = loaded.fenced.iter().take(8).map(|&i| &loaded.pages[i]);
+            crate::render::markdown::warm_up(fenced.filter_map(|p| load::read_body(root, p).ok()));
             load::history::fill_updated(log, &mut loaded.pages);
             loaded
         },
@@ -229,8 +232,8 @@ pub struct Prepared {
 
 /// Resolves the site and renders every body, then records what the bodies link to. Warnings
 /// and errors are added to `problems`; `None` when there is any error. The pages' Markdown
-/// is dropped once rendered; their front matter's text too, unless `keep_sources` (`serve`
-/// compares it between rebuilds).
+/// is dropped once rendered (bodies left on disk are read again, one at a time); their front
+/// matter's text too, unless `keep_sources` (`serve` compares it between rebuilds).
 pub fn prepare(
     config: SiteConfig,
     loaded: load::Loaded,
@@ -241,6 +244,7 @@ pub fn prepare(
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Prepared> {
     problems.extend(loaded.diagnostics);
+    let root = loaded.root;
     let templates = match templates {
         Ok(t) => Some(t),
         Err(mut e) => {
@@ -288,7 +292,13 @@ pub fn prepare(
         texts
             .into_par_iter()
             .enumerate()
-            .map(|(i, text)| renderer.body(i, &text, &linker))
+            .map(|(i, text)| match site.pages[i].body_on_disk {
+                None => renderer.body(i, &text, &linker),
+                Some(_) => {
+                    let text = load::read_body(&root, &site.pages[i]).map_err(|d| vec![d])?;
+                    renderer.body(i, &text, &linker)
+                }
+            })
             .collect()
     };
     // Highlighting is done: `serve` keeps the compiled syntaxes for the next edit.

@@ -705,10 +705,14 @@ pub struct Page {
     pub yaml: String,
     /// The line of the file where the YAML starts (1-based).
     pub yaml_line: usize,
-    /// The Markdown body.
+    /// The Markdown body; empty when it was left on disk ([`Page::body_on_disk`]).
     pub body: String,
     /// The line of the file where the body starts (1-based).
     pub body_line: usize,
+    /// Set when the load stage left the body on disk, to be read again when it is rendered
+    /// ([`crate::load::Bodies::OnDisk`]): a hash of the file's text, so that a file changed
+    /// in between is an error rather than a page made of two versions.
+    pub body_on_disk: Option<u64>,
 }
 
 impl Page {

@@ -26,23 +26,52 @@ pub struct Loaded {
     pub failed: Vec<(String, PathBuf)>,
     /// How the files were read ([`readahead::Reading`]).
     pub reading: readahead::Reading,
+    /// The site root the files were read from.
+    pub root: PathBuf,
+    /// The pages (indices into `pages`, in order) whose bodies hold a code fence (```` ``` ````
+    /// or `~~~`), for the highlighter's warm-up.
+    pub fenced: Vec<usize>,
 }
 
-/// Loads every content file under `root`.
+/// Where the load stage keeps the pages' Markdown bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bodies {
+    /// In [`Page::body`] (`serve`, which renders them again on edits).
+    InMemory,
+    /// On disk: [`Page::body`] is left empty and [`read_body`] reads it again when it is
+    /// rendered. Held together, the bodies of a 12k-page portal took 66 to 70 MB of the
+    /// build's peak, at the start of rendering; read again one at a time, they cost a copy
+    /// from the page cache each.
+    OnDisk,
+}
+
+/// Loads every content file under `root`, with the bodies in memory.
 pub fn load(root: &Path) -> Loaded {
-    load_with(root, readahead::SLOW_READ)
+    load_bodies(root, Bodies::InMemory)
 }
 
-/// [`load`], with `slow_read` for [`readahead::SLOW_READ`] (tests force the read-ahead).
-fn load_with(root: &Path, slow_read: std::time::Duration) -> Loaded {
+/// Loads every content file under `root`, its bodies kept as `bodies` says.
+pub fn load_bodies(root: &Path, bodies: Bodies) -> Loaded {
+    load_with(root, readahead::SLOW_READ, bodies)
+}
+
+/// [`load_bodies`], with `slow_read` for [`readahead::SLOW_READ`] (tests force the read-ahead).
+fn load_with(root: &Path, slow_read: std::time::Duration, bodies: Bodies) -> Loaded {
     let (files, mut diagnostics) = walk::content_files(root);
-    let (results, reading) =
-        readahead::parse_all_with(root, &files, slow_read, |file| load_file(root, file));
+    let (results, reading) = readahead::parse_all_with(root, &files, slow_read, |file| {
+        load_file_as(root, file, bodies)
+    });
     let mut pages = Vec::with_capacity(results.len());
     let mut failed = Vec::new();
+    let mut fenced = Vec::new();
     for (result, file) in results.into_iter().zip(&files) {
         match result {
-            Ok(page) => pages.push(page),
+            Ok((page, has_fence)) => {
+                if has_fence {
+                    fenced.push(pages.len());
+                }
+                pages.push(page);
+            }
             Err(mut errors) => {
                 diagnostics.append(&mut errors);
                 let stem = file
@@ -59,6 +88,8 @@ fn load_with(root: &Path, slow_read: std::time::Duration) -> Loaded {
         diagnostics,
         failed,
         reading,
+        root: root.to_path_buf(),
+        fenced,
     }
 }
 
@@ -68,6 +99,55 @@ pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// Reads and parses one file (`file` is relative to `root`).
 pub fn load_file(root: &Path, file: &Path) -> Result<Page, Vec<Diagnostic>> {
+    load_file_as(root, file, Bodies::InMemory).map(|(page, _)| page)
+}
+
+/// [`load_file`], keeping the body as `bodies` says; also tells whether the body holds a
+/// code fence.
+fn load_file_as(root: &Path, file: &Path, bodies: Bodies) -> Result<(Page, bool), Vec<Diagnostic>> {
+    let text = read_text(root, file)?;
+    let mut page = parse_page(file, &text)?;
+    let has_fence = page.body.contains("```") || page.body.contains("~~~");
+    if bodies == Bodies::OnDisk {
+        page.body = String::new();
+        page.body_on_disk = Some(text_hash(&text));
+    }
+    Ok((page, has_fence))
+}
+
+/// Reads the body of `page` (loaded from under `root`): the one it holds, or, when it was
+/// left on disk, its file's again, provided the file did not change since it was loaded.
+pub fn read_body(root: &Path, page: &Page) -> Result<String, Diagnostic> {
+    let Some(hash) = page.body_on_disk else {
+        return Ok(page.body.clone());
+    };
+    let changed = || {
+        Diagnostic::error(
+            &page.file,
+            0,
+            0,
+            "the file changed while the site was being built",
+        )
+        .with_hint("build again once the file is saved")
+    };
+    let text = read_text(root, &page.file).map_err(|_| changed())?;
+    if text_hash(&text) != hash {
+        return Err(changed());
+    }
+    Ok(split::split(&text).map_err(|_| changed())?.body.to_string())
+}
+
+/// A hash of a file's text, to tell whether it changed.
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Reads a content file's text (`file` is relative to `root`): UTF-8, without BOM, with LF
+/// line ends, at most [`MAX_FILE_BYTES`].
+fn read_text(root: &Path, file: &Path) -> Result<String, Vec<Diagnostic>> {
     let bytes = read_limited(&root.join(file))
         .map_err(|e| vec![Diagnostic::error(file, 0, 0, format!("cannot read: {e}"))])?
         .ok_or_else(|| {
@@ -84,8 +164,7 @@ pub fn load_file(root: &Path, file: &Path) -> Result<Page, Vec<Diagnostic>> {
                 .with_hint("split it into several pages; data belongs in front matter or CSV"),
             ]
         })?;
-    let text = decode(file, bytes).map_err(|d| vec![d])?;
-    parse_page(file, &text)
+    decode(file, bytes).map_err(|d| vec![d])
 }
 
 /// Reads `path` whole, or `None` when it holds more than [`MAX_FILE_BYTES`].
@@ -274,6 +353,7 @@ pub fn parse_page(file: &Path, text: &str) -> Result<Page, Vec<Diagnostic>> {
         yaml_line: parts.yaml_line,
         body: parts.body.to_string(),
         body_line: parts.body_line,
+        body_on_disk: None,
     })
 }
 
@@ -409,7 +489,7 @@ mod tests {
             std::fs::write(minerals.join(format!("m{i:03}.md")), text).unwrap();
         }
         // Readers forced on, whatever the page cache holds.
-        let loaded = load_with(dir.path(), std::time::Duration::ZERO);
+        let loaded = load_with(dir.path(), std::time::Duration::ZERO, Bodies::InMemory);
         assert!(loaded.reading.ahead(), "{}", loaded.reading);
         let ids: Vec<&str> = loaded.pages.iter().map(|p| p.id.as_str()).collect();
         let expected: Vec<String> = (0..n)
@@ -431,5 +511,50 @@ mod tests {
             ]
         );
         assert_eq!(loaded.failed.len(), 3);
+    }
+
+    #[test]
+    fn bodies_left_on_disk_read_back_as_loaded_and_a_changed_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let minerals = dir.path().join("content/minerals");
+        std::fs::create_dir_all(&minerals).unwrap();
+        let files = [
+            (
+                "a.md",
+                "\u{feff}---\r\ntitle: A\r\n---\r\nLine one.\r\n\r\n```yaml\r\nk: v\r\n```\r\n",
+            ),
+            ("b.md", "---\ntitle: B\n---\n"),
+            ("c.md", "---\ntitle: C\n---\n# C\n\n~~~\nplain\n~~~\n"),
+        ];
+        for (name, text) in files {
+            std::fs::write(minerals.join(name), text).unwrap();
+        }
+        let kept = load(dir.path());
+        let on_disk = load_bodies(dir.path(), Bodies::OnDisk);
+        assert_eq!(on_disk.fenced, [0, 2]);
+        assert_eq!(kept.fenced, on_disk.fenced);
+        for (k, d) in kept.pages.iter().zip(&on_disk.pages) {
+            assert!(d.body.is_empty() && d.body_on_disk.is_some() && k.body_on_disk.is_none());
+            assert_eq!(read_body(dir.path(), d).unwrap(), k.body);
+            assert_eq!(read_body(dir.path(), k).unwrap(), k.body);
+        }
+        assert_eq!(kept.pages[0].body, "Line one.\n\n```yaml\nk: v\n```\n");
+        // Edited (even keeping its length) or deleted after loading: an error, not a mixture.
+        std::fs::write(minerals.join("a.md"), files[0].1.replace("one", "two")).unwrap();
+        std::fs::remove_file(minerals.join("b.md")).unwrap();
+        for page in &on_disk.pages[..2] {
+            let error = read_body(dir.path(), page).unwrap_err();
+            assert_eq!(error.file, page.file);
+            assert!(
+                error
+                    .message
+                    .contains("changed while the site was being built"),
+                "{error}"
+            );
+        }
+        assert_eq!(
+            read_body(dir.path(), &on_disk.pages[2]).unwrap(),
+            kept.pages[2].body
+        );
     }
 }

@@ -102,11 +102,11 @@ const OPTIONS: Options = Options::ENABLE_TABLES
 /// Starts warming the highlighter up ([`highlight::warm_up`]) with the first fenced code
 /// block that names a language among `bodies`, as the renderer will meet it. Only bodies
 /// with a fence are parsed, and only up to that block.
-pub fn warm_up<'a>(bodies: impl IntoIterator<Item = &'a str>) {
+pub fn warm_up(bodies: impl IntoIterator<Item = impl AsRef<str>>) {
     let found = bodies
         .into_iter()
-        .filter(|b| b.contains("```") || b.contains("~~~"))
-        .find_map(first_fenced_code);
+        .filter(|b| b.as_ref().contains("```") || b.as_ref().contains("~~~"))
+        .find_map(|b| first_fenced_code(b.as_ref()));
     if let Some((code, lang)) = found {
         highlight::warm_up(code, lang);
     }

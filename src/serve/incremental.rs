@@ -428,7 +428,8 @@ impl Incremental {
         let started = Instant::now();
         let config = build::configure(&options)?;
         let today = options.today.unwrap_or_else(crate::build::local_today);
-        let (loaded, templates) = build::load_inputs(&options.root, &config);
+        let (loaded, templates) =
+            build::load_inputs(&options.root, &config, crate::load::Bodies::InMemory);
         let mut pages = Vec::with_capacity(loaded.pages.len());
         let mut texts = Vec::with_capacity(loaded.pages.len());
         for page in &loaded.pages {
