@@ -524,21 +524,6 @@ const CASES: &[Case] = &[
         severity: E,
     },
     Case {
-        name: "excluded-target",
-        files: &[
-            (
-                BRIEF,
-                "---\ntitle: Deal\ndate: 2025-01-01\nminerals: [zinc]\n---\n",
-            ),
-            (MINERAL, "---\ntitle: Zinc\ndraft: true\n---\n"),
-        ],
-        file: BRIEF,
-        line: 4,
-        column: 12,
-        message: "`zinc` (content/minerals/zinc.md) is a draft and not in this build",
-        severity: E,
-    },
-    Case {
         name: "same-url",
         files: &[
             (ABOUT, "---\ntitle: About\n---\n"),

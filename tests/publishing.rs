@@ -1464,6 +1464,92 @@ fn a_public_page_linking_to_an_internal_page_fails_the_public_build() {
     site.build("int", false, Profile::Internal);
 }
 
+#[test]
+fn front_matter_naming_a_left_out_page_builds_without_the_reference() {
+    // The contract makes only body links to a left-out page errors; a relation named in
+    // front matter is left out with the page it names.
+    let site = fixture();
+    site.write(
+        "content/minerals/draftium.md",
+        &page(&["title: Draftium Qx", "draft: true"], &[]),
+    );
+    site.write(
+        "content/companies/open-co.md",
+        &page(
+            &[
+                "title: Open Co",
+                "country: JP",
+                "facilities:",
+                "  - { name: Open Works, country: JP, products: [ { mineral: draftium }, { mineral: gallium, capacity: 7, unit: t/yr, source: usgs } ] }",
+                "agreements:",
+                &format!("  - {{ date: 2025-01, with: {INTERNAL_COMPANY_ID}, kind: MOU, summary: Pact text Qx, source: usgs }}"),
+                "  - { date: 2025-02, with: acme-metals, kind: offtake, minerals: [draftium, gallium], summary: Open deal, source: usgs }",
+            ],
+            &[],
+        ),
+    );
+    site.write(
+        "content/briefs/deal-brief.md",
+        &page(
+            &[
+                "title: Deal brief",
+                "date: 2025-11-01",
+                &format!("companies: [{INTERNAL_COMPANY_ID}, open-co]"),
+                "minerals: [draftium, gallium]",
+            ],
+            &["Text."],
+        ),
+    );
+    let out = site.build("abs", false, Profile::Public);
+    let mut found = Vec::new();
+    for file in walk(&out) {
+        let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
+        for needle in [
+            INTERNAL_COMPANY_ID,
+            "Pact text Qx",
+            "draftium",
+            "Draftium Qx",
+        ] {
+            if text.contains(needle) {
+                found.push(format!("{needle} in {}", rel(&out, &file)));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "left-out pages named:\n{}",
+        found.join("\n")
+    );
+    // What names pages in the build stays, on both sides of each relation.
+    let open = read(&out, "companies/open-co/index.html");
+    assert!(
+        open.contains("Open deal") && open.contains("Open Works"),
+        "{open}"
+    );
+    let acme = read(&out, "companies/acme-metals/index.html");
+    assert!(
+        acme.contains("Open deal"),
+        "the agreement is missing on its other party"
+    );
+    let gallium = read(&out, "minerals/gallium/index.html");
+    assert!(gallium.contains("Open Works") && gallium.contains("Deal brief"));
+    let brief = read(&out, "briefs/deal-brief/index.html");
+    assert!(brief.contains("Open Co"), "{brief}");
+    // In an internal build with drafts, every reference is there again.
+    let mut options = site.options("int");
+    options.profile = Some(Profile::Internal);
+    options.drafts = true;
+    orebrief::build(&options).expect("the internal build");
+    let int = site.root().join("int");
+    let open = read(&int, "companies/open-co/index.html");
+    assert!(
+        open.contains("Pact text Qx") && open.contains("Draftium Qx"),
+        "{open}"
+    );
+    let brief = read(&int, "briefs/deal-brief/index.html");
+    assert!(brief.contains(INTERNAL_COMPANY_TITLE) && brief.contains("Draftium Qx"));
+}
+
 // ---------------------------------------------------------------------------------------
 // Last updated
 

@@ -297,14 +297,10 @@ fn target(
             path,
             format!("`{id}` is a {}, not a {kind}", site.pages[i].kind),
         )
-    } else if let Some((why, file)) = site.excluded.get(id) {
-        let what = match why {
-            Excluded::Draft => "a draft",
-            Excluded::Internal => "internal",
-            Excluded::Broken => return None,
-        };
-        error_at(from, path, format!("`{id}` ({}) is {what} and not in this build", file.display()))
-            .with_hint("a page in this build cannot name it: remove the reference, or mark this page the same way")
+    } else if site.excluded.contains_key(id) {
+        // Left out of this build (internal, a draft): the relation is left out with it
+        // (see `relate`). With errors: reported for its own file.
+        return None;
     } else {
         let known = site
             .pages
@@ -321,6 +317,27 @@ fn target(
     None
 }
 
+/// Removes from `meta` what names a page of `hidden`: products of such a mineral, agreements
+/// with such a company, and such ids in an agreement's or a brief's `minerals` and a brief's
+/// `companies`.
+fn leave_out_references(meta: &mut crate::model::FrontMatter, hidden: &HashSet<String>) {
+    for facility in meta.facilities.iter_mut().flatten() {
+        facility.products.retain(|p| !hidden.contains(&p.mineral));
+    }
+    if let Some(agreements) = &mut meta.agreements {
+        agreements.retain(|a| a.with.as_ref().is_none_or(|w| !hidden.contains(w)));
+        for agreement in agreements {
+            agreement.minerals.retain(|m| !hidden.contains(m));
+        }
+    }
+    for ids in [&mut meta.minerals, &mut meta.companies]
+        .into_iter()
+        .flatten()
+    {
+        ids.retain(|id| !hidden.contains(id));
+    }
+}
+
 /// Builds the two-way relations: producers, agreements, briefs.
 fn relate(site: &mut Site, out: &mut Vec<Diagnostic>) {
     let n = site.pages.len();
@@ -332,6 +349,17 @@ fn relate(site: &mut Site, out: &mut Vec<Diagnostic>) {
         backlinks: vec![Vec::new(); n],
         countries: BTreeMap::new(),
     };
+    // Pages left out of this build (internal pages in a public build, drafts): what names
+    // them in front matter is left out too, as the contract says of the relations computed
+    // from them; only body links to them are errors (`render::markdown`). Refs index the
+    // lists as they will be once those entries are removed, after this loop.
+    let hidden: HashSet<&str> = site
+        .excluded
+        .iter()
+        .filter(|(_, (why, _))| matches!(why, Excluded::Draft | Excluded::Internal))
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let is_hidden = |id: &str| !hidden.is_empty() && hidden.contains(id);
     for (i, page) in site.pages.iter().enumerate() {
         let m = &page.meta;
         graph.tables[i] = m
@@ -341,7 +369,11 @@ fn relate(site: &mut Site, out: &mut Vec<Diagnostic>) {
             .map(|t| metrics::production(&t.by_country, t.world))
             .collect();
         for (f, facility) in m.facilities.iter().flatten().enumerate() {
+            let mut kept = 0;
             for (p, product) in facility.products.iter().enumerate() {
+                if is_hidden(&product.mineral) {
+                    continue;
+                }
                 let path = [
                     Seg::Key("facilities"),
                     Seg::Index(f),
@@ -355,18 +387,25 @@ fn relate(site: &mut Site, out: &mut Vec<Diagnostic>) {
                     graph.producers[mineral].push(ProducerRef {
                         company: i,
                         facility: f,
-                        product: p,
+                        product: kept,
                     });
                 }
+                kept += 1;
             }
         }
+        let mut kept = 0;
         for (a, agreement) in m.agreements.iter().flatten().enumerate() {
-            graph.agreements[i].push(AgreementRef { owner: i, index: a });
+            if agreement.with.as_deref().is_some_and(is_hidden) {
+                continue;
+            }
+            let index = kept;
+            kept += 1;
+            graph.agreements[i].push(AgreementRef { owner: i, index });
             if let Some(with) = &agreement.with {
                 let path = [Seg::Key("agreements"), Seg::Index(a), Seg::Key("with")];
                 if let Some(other) = target(site, page, with, Kind::Company, &path, out) {
                     if other != i {
-                        graph.agreements[other].push(AgreementRef { owner: i, index: a });
+                        graph.agreements[other].push(AgreementRef { owner: i, index });
                     }
                 }
             }
@@ -393,6 +432,12 @@ fn relate(site: &mut Site, out: &mut Vec<Diagnostic>) {
                     }
                 }
             }
+        }
+    }
+    if !hidden.is_empty() {
+        let hidden: HashSet<String> = hidden.iter().map(|id| id.to_string()).collect();
+        for page in &mut site.pages {
+            leave_out_references(&mut page.meta, &hidden);
         }
     }
     for list in &mut graph.agreements {
