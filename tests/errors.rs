@@ -233,6 +233,51 @@ fn a_labelled_wiki_link_cut_by_a_table_column_is_an_error() {
 }
 
 #[test]
+fn links_to_a_broken_file_do_not_bury_its_error() {
+    // One typo in zinc.md; three pages link to it. Only the typo is reported: the links
+    // are fine once it is fixed, and the build fails on it anyway.
+    let linking = |n: usize| {
+        page(
+            &[&format!("title: Page {n}")],
+            &["See [[zinc]] and [zinc](@/minerals/zinc.md)."],
+        )
+    };
+    let (a, b, c) = (linking(1), linking(2), linking(3));
+    let zinc = page(&["title: Zinc", "sumary: typo"], &[]);
+    let site = TestSite::new(&[
+        ("content/a.md", &a),
+        ("content/b.md", &b),
+        ("content/minerals/zinc.md", &zinc),
+        ("content/z.md", &c),
+    ]);
+    let errors = site.build_err();
+    expect_diag(
+        &errors,
+        "content/minerals/zinc.md",
+        3,
+        1,
+        "unknown field `sumary`",
+    );
+    assert_eq!(errors.len(), 1, "{}", list(&errors));
+}
+
+#[test]
+fn a_shortcode_naming_a_left_out_mineral_says_why() {
+    let draft = page(&["title: Zinc", "draft: true"], &[]);
+    let file = page(&["title: About"], &["{{ producers(mineral=\"zinc\") }}"]);
+    expect_error(
+        &[
+            ("content/minerals/zinc.md", &draft),
+            ("content/about.md", &file),
+        ],
+        "content/about.md",
+        4,
+        1,
+        "`producers` names the draft `zinc` (content/minerals/zinc.md)",
+    );
+}
+
+#[test]
 fn link_to_a_draft_is_an_error() {
     let site = TestSite::new(&[
         (

@@ -715,15 +715,18 @@ const CASES: &[Case] = &[
         severity: E,
     },
     Case {
-        name: "link-to-broken-file",
+        name: "shortcode-names-broken-file",
         files: &[
-            (ABOUT, "---\ntitle: A\n---\nSee [[zinc]].\n"),
+            (
+                ABOUT,
+                "---\ntitle: A\n---\n{{ producers(mineral=\"zinc\") }}\n",
+            ),
             (MINERAL, "---\ntitle: Zinc\nsymbol: [\n---\n"),
         ],
         file: ABOUT,
         line: 4,
-        column: 5,
-        message: "link to `zinc`, whose file has errors",
+        column: 1,
+        message: "`producers` names `zinc`, whose file has errors",
         severity: E,
     },
     Case {

@@ -89,6 +89,10 @@ impl<'a> Linker<'a> {
 enum Target {
     Page(usize),
     Country(String),
+    /// A page whose file has errors: those errors fail the build, and a link to it is not
+    /// reported again (one broken file would otherwise bury its own error under every link
+    /// to it).
+    Broken,
 }
 
 const OPTIONS: Options = Options::ENABLE_TABLES
@@ -235,6 +239,15 @@ pub fn render(body: &str, linker: &Linker<'_>, keep_internal: bool) -> Body {
                             id,
                         }));
                     }
+                    Ok(Target::Broken) => {
+                        link_stack.push(None);
+                        events.push(Event::Start(Tag::Link {
+                            link_type: LinkType::Inline,
+                            dest_url: "#".into(),
+                            title,
+                            id,
+                        }));
+                    }
                     Err((message, hint)) => {
                         out.errors.push(BodyError {
                             offset,
@@ -361,6 +374,9 @@ fn resolve_target(
         if let Some(&i) = site.index.get(&id) {
             return Ok(Target::Page(i));
         }
+        if let Some((Excluded::Broken, _)) = site.excluded.get(&id) {
+            return Ok(Target::Broken);
+        }
         return Err(missing(&id, &format!("[[{target}]]"), site));
     }
     let rel = target.trim_start_matches("@/");
@@ -373,6 +389,7 @@ fn resolve_target(
                 .map(|s| s.to_string_lossy().to_lowercase())
                 .unwrap_or_default();
             match site.excluded.get(&id) {
+                Some((Excluded::Broken, _)) => Ok(Target::Broken),
                 Some(_) => Err(missing(&id, target, site)),
                 None => Err((
                     format!("link to `{target}`: no such content file"),
