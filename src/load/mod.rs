@@ -219,6 +219,20 @@ pub fn parse_page(file: &Path, text: &str) -> Result<Page, Vec<Diagnostic>> {
     })?;
     let (section, stem, depth) = place(file);
     let is_index = stem == "_index";
+    if is_index && depth > 1 {
+        // Sections are the top folders of content/; sub-folders only group files.
+        return Err(vec![
+            Diagnostic::error(
+                file,
+                1,
+                1,
+                format!("an `_index.md` in a sub-folder of content/{section}/: sub-folders only group files and have no list page"),
+            )
+            .with_hint(format!(
+                "move its title and text into content/{section}/_index.md, or rename it to make it a page"
+            )),
+        ]);
+    }
     let folder_kind = if is_index {
         if section.is_empty() {
             Kind::Home
@@ -460,6 +474,22 @@ mod tests {
         assert_eq!(errs[0].message, "unknown kind `minerl`");
         assert_eq!((errs[0].line, errs[0].column), (3, 7));
         assert!(errs[0].hint.as_deref().unwrap().contains("`mineral`"));
+    }
+
+    #[test]
+    fn an_index_file_in_a_sub_folder_is_an_error_that_says_why() {
+        let errors =
+            parse("content/companies/kr/_index.md", "---\ntitle: Korea\n---\n").unwrap_err();
+        assert_eq!((errors[0].line, errors[0].column), (1, 1));
+        assert!(
+            errors[0]
+                .message
+                .contains("in a sub-folder of content/companies/"),
+            "{}",
+            errors[0]
+        );
+        assert!(parse("content/companies/_index.md", "---\ntitle: C\n---\n").is_ok());
+        assert!(parse("content/_index.md", "---\ntitle: Home\n---\n").is_ok());
     }
 
     #[test]
