@@ -262,6 +262,26 @@ fn links_to_a_broken_file_do_not_bury_its_error() {
 }
 
 #[test]
+fn naming_a_left_out_page_as_another_kind_is_still_an_error() {
+    // Left out of a public build, the company is still not a mineral.
+    let secret = page(&["title: Secret Co", "visibility: internal"], &[]);
+    let brief = page(
+        &["title: Deal", "date: 2025-01-01", "minerals: [secret-co]"],
+        &[],
+    );
+    expect_error(
+        &[
+            ("content/companies/secret-co.md", &secret),
+            ("content/briefs/deal.md", &brief),
+        ],
+        "content/briefs/deal.md",
+        4,
+        12,
+        "`secret-co` is a company, not a mineral",
+    );
+}
+
+#[test]
 fn a_shortcode_naming_a_left_out_mineral_says_why() {
     let draft = page(&["title: Zinc", "draft: true"], &[]);
     let file = page(&["title: About"], &["{{ producers(mineral=\"zinc\") }}"]);

@@ -1481,6 +1481,7 @@ fn front_matter_naming_a_left_out_page_builds_without_the_reference() {
                 "country: JP",
                 "facilities:",
                 "  - { name: Open Works, country: JP, products: [ { mineral: draftium }, { mineral: gallium, capacity: 7, unit: t/yr, source: usgs } ] }",
+                "  - { name: Ghost Works Qx, country: JP, products: [ { mineral: draftium } ] }",
                 "agreements:",
                 &format!("  - {{ date: 2025-01, with: {INTERNAL_COMPANY_ID}, kind: MOU, summary: Pact text Qx, source: usgs }}"),
                 "  - { date: 2025-02, with: acme-metals, kind: offtake, minerals: [draftium, gallium], summary: Open deal, source: usgs }",
@@ -1509,6 +1510,7 @@ fn front_matter_naming_a_left_out_page_builds_without_the_reference() {
             "Pact text Qx",
             "draftium",
             "Draftium Qx",
+            "Ghost Works Qx",
         ] {
             if text.contains(needle) {
                 found.push(format!("{needle} in {}", rel(&out, &file)));
@@ -1546,6 +1548,7 @@ fn front_matter_naming_a_left_out_page_builds_without_the_reference() {
         open.contains("Pact text Qx") && open.contains("Draftium Qx"),
         "{open}"
     );
+    assert!(open.contains("Ghost Works Qx"), "{open}");
     let brief = read(&int, "briefs/deal-brief/index.html");
     assert!(brief.contains(INTERNAL_COMPANY_TITLE) && brief.contains("Draftium Qx"));
 }

@@ -88,6 +88,9 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// Ids left out of this build, and why: links to them are errors.
     pub excluded: HashMap<String, (Excluded, PathBuf)>,
+    /// The pages of `excluded` that are internal or drafts (not broken), with their kind:
+    /// front matter naming one as that kind is left out with it (see `relate`).
+    pub hidden: FxHashMap<String, Kind>,
     /// Page index by id.
     pub index: FxHashMap<String, usize>,
     /// The home page's `_index.md`, if any.
@@ -157,6 +160,7 @@ pub fn resolve(
         .into_iter()
         .map(|(id, file)| (id, (Excluded::Broken, file)))
         .collect();
+    let mut hidden = FxHashMap::default();
     let mut kept = Vec::with_capacity(pages.len());
     for page in pages {
         let why = if page.meta.draft == Some(true) && !selection.drafts {
@@ -168,6 +172,7 @@ pub fn resolve(
         };
         match why {
             Some(why) => {
+                hidden.insert(page.id.clone(), page.kind);
                 excluded.insert(page.id.clone(), (why, page.file.clone()));
             }
             None => kept.push(page),
@@ -198,6 +203,7 @@ pub fn resolve(
         profile: selection.profile,
         pages,
         excluded,
+        hidden,
         index,
         home: None,
         sections: Vec::new(),
@@ -297,9 +303,15 @@ fn target(
             path,
             format!("`{id}` is a {}, not a {kind}", site.pages[i].kind),
         )
+    } else if let Some(&left_out) = site.hidden.get(id) {
+        if left_out == kind {
+            // Left out of this build (internal, a draft): the relation is left out with it
+            // (see `relate`).
+            return None;
+        }
+        error_at(from, path, format!("`{id}` is a {left_out}, not a {kind}"))
     } else if site.excluded.contains_key(id) {
-        // Left out of this build (internal, a draft): the relation is left out with it
-        // (see `relate`). With errors: reported for its own file.
+        // A file with errors: reported for that file.
         return None;
     } else {
         let known = site
@@ -317,24 +329,33 @@ fn target(
     None
 }
 
-/// Removes from `meta` what names a page of `hidden`: products of such a mineral, agreements
-/// with such a company, and such ids in an agreement's or a brief's `minerals` and a brief's
-/// `companies`.
-fn leave_out_references(meta: &mut crate::model::FrontMatter, hidden: &HashSet<String>) {
-    for facility in meta.facilities.iter_mut().flatten() {
-        facility.products.retain(|p| !hidden.contains(&p.mineral));
-    }
-    if let Some(agreements) = &mut meta.agreements {
-        agreements.retain(|a| a.with.as_ref().is_none_or(|w| !hidden.contains(w)));
-        for agreement in agreements {
-            agreement.minerals.retain(|m| !hidden.contains(m));
+/// Removes from `meta` what names a page of `hidden` as its kind: products of such a mineral
+/// (and facilities left with none), agreements with such a company, and such ids in an
+/// agreement's or a brief's `minerals` and a brief's `companies`. (Naming one as another
+/// kind is an error, reported by [`target`].)
+fn leave_out_references(meta: &mut crate::model::FrontMatter, hidden: &FxHashMap<String, Kind>) {
+    let is = |id: &str, kind: Kind| hidden.get(id) == Some(&kind);
+    if let Some(facilities) = &mut meta.facilities {
+        facilities.retain(|f| {
+            f.products.is_empty() || !f.products.iter().all(|p| is(&p.mineral, Kind::Mineral))
+        });
+        for facility in facilities {
+            facility.products.retain(|p| !is(&p.mineral, Kind::Mineral));
         }
     }
-    for ids in [&mut meta.minerals, &mut meta.companies]
-        .into_iter()
-        .flatten()
-    {
-        ids.retain(|id| !hidden.contains(id));
+    if let Some(agreements) = &mut meta.agreements {
+        agreements.retain(|a| a.with.as_ref().is_none_or(|w| !is(w, Kind::Company)));
+        for agreement in agreements {
+            agreement.minerals.retain(|m| !is(m, Kind::Mineral));
+        }
+    }
+    for (ids, kind) in [
+        (&mut meta.minerals, Kind::Mineral),
+        (&mut meta.companies, Kind::Company),
+    ] {
+        for ids in ids.iter_mut() {
+            ids.retain(|id| !is(id, kind));
+        }
     }
 }
 
@@ -353,13 +374,7 @@ fn relate(site: &mut Site, out: &mut Vec<Diagnostic>) {
     // them in front matter is left out too, as the contract says of the relations computed
     // from them; only body links to them are errors (`render::markdown`). Refs index the
     // lists as they will be once those entries are removed, after this loop.
-    let hidden: HashSet<&str> = site
-        .excluded
-        .iter()
-        .filter(|(_, (why, _))| matches!(why, Excluded::Draft | Excluded::Internal))
-        .map(|(id, _)| id.as_str())
-        .collect();
-    let is_hidden = |id: &str| !hidden.is_empty() && hidden.contains(id);
+    let is_hidden = |id: &str, kind: Kind| site.hidden.get(id) == Some(&kind);
     for (i, page) in site.pages.iter().enumerate() {
         let m = &page.meta;
         graph.tables[i] = m
@@ -368,10 +383,18 @@ fn relate(site: &mut Site, out: &mut Vec<Diagnostic>) {
             .flatten()
             .map(|t| metrics::production(&t.by_country, t.world))
             .collect();
+        let mut kept_facilities = 0;
         for (f, facility) in m.facilities.iter().flatten().enumerate() {
+            // A facility that made only left-out minerals is left out too.
+            let hidden_product = |p: &crate::model::Product| is_hidden(&p.mineral, Kind::Mineral);
+            if !facility.products.is_empty() && facility.products.iter().all(hidden_product) {
+                continue;
+            }
+            let facility_index = kept_facilities;
+            kept_facilities += 1;
             let mut kept = 0;
             for (p, product) in facility.products.iter().enumerate() {
-                if is_hidden(&product.mineral) {
+                if hidden_product(product) {
                     continue;
                 }
                 let path = [
@@ -386,7 +409,7 @@ fn relate(site: &mut Site, out: &mut Vec<Diagnostic>) {
                 {
                     graph.producers[mineral].push(ProducerRef {
                         company: i,
-                        facility: f,
+                        facility: facility_index,
                         product: kept,
                     });
                 }
@@ -395,7 +418,11 @@ fn relate(site: &mut Site, out: &mut Vec<Diagnostic>) {
         }
         let mut kept = 0;
         for (a, agreement) in m.agreements.iter().flatten().enumerate() {
-            if agreement.with.as_deref().is_some_and(is_hidden) {
+            if agreement
+                .with
+                .as_deref()
+                .is_some_and(|w| is_hidden(w, Kind::Company))
+            {
                 continue;
             }
             let index = kept;
@@ -434,11 +461,12 @@ fn relate(site: &mut Site, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    if !hidden.is_empty() {
-        let hidden: HashSet<String> = hidden.iter().map(|id| id.to_string()).collect();
+    if !site.hidden.is_empty() {
+        let hidden = std::mem::take(&mut site.hidden);
         for page in &mut site.pages {
             leave_out_references(&mut page.meta, &hidden);
         }
+        site.hidden = hidden;
     }
     for list in &mut graph.agreements {
         list.sort_by(|a, b| {
