@@ -703,6 +703,21 @@ const CASES: &[Case] = &[
         severity: E,
     },
     Case {
+        name: "wiki-link-cut-by-table",
+        files: &[
+            (
+                ABOUT,
+                "---\ntitle: A\n---\n| Metal | Note |\n|---|---|\n| [[zinc|Zn]] | x |\n",
+            ),
+            (MINERAL, "---\ntitle: Zinc\n---\n"),
+        ],
+        file: ABOUT,
+        line: 6,
+        column: 3,
+        message: "this wiki link is cut in two by the table's column separator: its `|` starts a new cell",
+        severity: E,
+    },
+    Case {
         name: "link-to-draft",
         files: &[
             (ABOUT, "---\ntitle: A\n---\nSee [[zinc]].\n"),

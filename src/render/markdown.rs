@@ -304,7 +304,7 @@ pub fn render(body: &str, linker: &Linker<'_>, keep_internal: bool) -> Body {
                     attrs: Vec::new(),
                 }));
             }
-            Event::Start(Tag::TableCell) => {
+            Event::Start(tag @ (Tag::TableHead | Tag::TableRow)) => {
                 if let Some(at) = cut_wiki_link(&text[range.clone()]) {
                     out.errors.push(BodyError {
                         offset: scanned.map.original(range.start + at),
@@ -312,7 +312,7 @@ pub fn render(body: &str, linker: &Linker<'_>, keep_internal: bool) -> Body {
                         hint: Some("in a table, escape the `|` of a labelled link: [[id\\|Label]]".into()),
                     });
                 }
-                events.push(Event::Start(Tag::TableCell));
+                events.push(Event::Start(tag));
             }
             Event::Html(h) | Event::InlineHtml(h) if !linker.raw_html => {
                 events.push(Event::Text(h))
@@ -327,15 +327,59 @@ pub fn render(body: &str, linker: &Linker<'_>, keep_internal: bool) -> Body {
     out
 }
 
-/// Where a table cell's source holds a `[[` that no `]]` closes: a labelled wiki link whose
-/// unescaped `|` ended the cell (`| [[id|Label]] |` is two cells, `[[id` and `Label]]`).
-/// Cells with code spans are left alone, since `[[` may be text there.
-fn cut_wiki_link(cell: &str) -> Option<usize> {
-    if cell.contains('`') {
-        return None;
+/// Where a table row's source holds a labelled wiki link whose `|` is not escaped, which
+/// the table takes for a column separator (`| [[id|Label]] |` is two cells, `[[id` and
+/// `Label]]`). A `[[` in a code span, escaped (`\[[`) or closed by no `]]` is not a link.
+fn cut_wiki_link(row: &str) -> Option<usize> {
+    let bytes = row.as_bytes();
+    // Mark the bytes inside code spans: a run of backticks up to the next run as long.
+    let mut code = vec![false; bytes.len()];
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'`' {
+            i += 1;
+            continue;
+        }
+        let run = bytes[i..].iter().take_while(|&&b| b == b'`').count();
+        let fence = &row[i..i + run];
+        let mut end = None;
+        let mut j = i + run;
+        while let Some(k) = row[j..].find(fence) {
+            let at = j + k;
+            let len = bytes[at..].iter().take_while(|&&b| b == b'`').count();
+            if len == run {
+                end = Some(at + run);
+                break;
+            }
+            j = at + len;
+        }
+        match end {
+            Some(end) => {
+                code[i..end].fill(true);
+                i = end;
+            }
+            None => i += run,
+        }
     }
-    let at = cell.rfind("[[")?;
-    (!cell[at..].contains("]]")).then_some(at)
+    let mut from = 0;
+    while let Some(k) = row[from..].find("[[") {
+        let at = from + k;
+        from = at + 2;
+        if code[at] || (at > 0 && bytes[at - 1] == b'\\') {
+            continue;
+        }
+        let Some(close) = row[at + 2..].find("]]") else {
+            continue;
+        };
+        let inside = &row[at + 2..at + 2 + close];
+        let cut = inside
+            .char_indices()
+            .any(|(n, c)| c == '|' && !inside[..n].ends_with('\\'));
+        if cut {
+            return Some(at);
+        }
+    }
+    None
 }
 
 /// With raw HTML off, a link or image may only point at an http(s), mailto or relative URL:
@@ -502,6 +546,25 @@ fn heading_number(level: HeadingLevel) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cut_wiki_link_is_found_in_its_row_and_nothing_else_is() {
+        assert_eq!(cut_wiki_link("| [[a|Label]] | x |"), Some(2));
+        assert_eq!(cut_wiki_link("| x | see [[b#h|B]] |"), Some(10));
+        // Escaped, not a link, in code, or unlabelled: fine.
+        for row in [
+            r"| [[a\|Label]] | x |",
+            "| see [[ here | x |",
+            r"| \[[a|b]] | x |",
+            "| `[[a|b]]` | x |",
+            "| ``[[a|b]]`` and `x` | y |",
+            "| [[a]] | [[KR]] |",
+        ] {
+            assert_eq!(cut_wiki_link(row), None, "{row}");
+        }
+        // A code span elsewhere in the row does not hide a cut link.
+        assert_eq!(cut_wiki_link("| [[a|L]] `x` |"), Some(2));
+    }
 
     #[test]
     fn the_warm_up_takes_the_first_fenced_block_that_names_a_language() {
