@@ -15,8 +15,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// How long mimalloc keeps freed memory before it returns it to the system: 25 ms rather
 /// than its default of one second. The stages of a large build free tens of MB that the next
 /// stage does not take back at once; kept for a second, they raised the peak memory of a
-/// 12k-page build by about 10 MiB, and kept for 250 ms by 6 to 13 MiB more than for 25 ms,
-/// for some 30% fewer page faults and no CPU time measurably saved (docs/benchmarks.md). A
+/// 12k-page build by about 10 MiB, and kept for 250 ms by 4 to 13 MiB more than for 25 ms,
+/// for some 40% fewer page faults and no CPU time measurably saved (docs/benchmarks.md). A
 /// delay given in the environment (`MIMALLOC_PURGE_DELAY`, in any of the spellings mimalloc
 /// reads) wins.
 const PURGE_DELAY_MS: std::ffi::c_long = 25;

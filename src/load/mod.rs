@@ -39,9 +39,9 @@ pub enum Bodies {
     /// In [`Page::body`] (`serve`, which renders them again on edits).
     InMemory,
     /// On disk: [`Page::body`] is left empty and [`read_body`] reads it again when it is
-    /// rendered. Held together, the bodies of a 12k-page portal took 66 to 70 MB of the
-    /// build's peak, at the start of rendering; read again one at a time, they cost a copy
-    /// from the page cache each.
+    /// rendered. Held together, the bodies of the generator's 12k-page portal take 66 MB
+    /// (docs/benchmarks.md, "Memory"); left on disk, the RSS after loading it fell from 198
+    /// to 133 MiB. Read again one at a time, they cost a copy from the page cache each.
     OnDisk,
 }
 

@@ -18,10 +18,11 @@
 //! timing each, and starts the readers once [`SLOW_FILES`] of them took [`SLOW_READ`] or
 //! longer: a read from memory takes a few microseconds, one from a disk tens to hundreds. A
 //! site just written (a fresh checkout, generated content) is in the page cache, and is read
-//! as before. A quarter of the files out of the cache is enough to start the readers: half
-//! of them out of the cache cost a 12k-page portal's load stage 390 ms read two at a time
-//! (docs/benchmarks.md). A fast SSD may answer under [`SLOW_READ`]; the readers then stay
-//! off, where they would gain little.
+//! as before. With a quarter of a 12k-page portal's files evicted, the probe started the
+//! readers in two checks of four, with half of them in all four, and the load stage took
+//! 0.84 to 1.03 s with readers against 1.08 to 1.40 s without (docs/benchmarks.md). A fast
+//! SSD may answer under [`SLOW_READ`]; the readers then stay off, where they would gain
+//! little.
 //!
 //! The readers keep nothing. Handing the bytes they read to the workers instead (through a
 //! queue, parsed in the order they arrived) left 213 to 220 MiB in use after loading a
