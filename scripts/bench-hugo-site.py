@@ -589,7 +589,8 @@ def convert_body(body, place_of, path_of):
     """Wiki links, content-path links and shortcodes in Hugo's form."""
 
     def link(m):
-        target, text = m.group(1).strip(), (m.group(2) or "").strip()
+        # `[[id\|Label]]` in a table: the escaped bar leaves a backslash on the target.
+        target, text = m.group(1).strip().rstrip("\\"), (m.group(2) or "").strip()
         if re.fullmatch(r"[A-Z]{2}", target):
             dest = f"@/countries/{target.lower()}"
         else:
@@ -664,6 +665,28 @@ def convert_page(section, pid, meta, body, place_of, path_of):
     body = convert_body(body, place_of, path_of)
     head = yaml.dump(fm, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100000)
     return f"---\n{head}---\n\n{body}"
+
+
+def leave_out_references(meta, hidden):
+    """Removes from `meta` what names a page of `hidden` (id -> kind) as that kind."""
+    def gone(i, kind):
+        return hidden.get(str(i).lower()) == kind
+    facilities = meta.get("facilities")
+    if facilities:
+        meta["facilities"] = [
+            dict(f, products=[p for p in f.get("products") or [] if not gone(p.get("mineral"), "mineral")])
+            for f in facilities
+            if not f.get("products") or not all(gone(p.get("mineral"), "mineral") for p in f["products"])
+        ]
+    if meta.get("agreements"):
+        meta["agreements"] = [
+            dict(a, minerals=[m for m in a.get("minerals") or [] if not gone(m, "mineral")])
+            for a in meta["agreements"]
+            if not (a.get("with") and gone(a["with"], "company"))
+        ]
+    for field, kind in (("minerals", "mineral"), ("companies", "company")):
+        if isinstance(meta.get(field), list):
+            meta[field] = [i for i in meta[field] if not gone(i, kind)]
 
 
 def place(rel, meta):
@@ -752,6 +775,19 @@ def main():
             yml, body = split(f.read())
         meta = yaml.load(yml, Loader=Loader) or {}
         pages.append((rel, place(rel, meta), meta, body))
+    # Front matter naming a left-out page (internal, draft) as its kind is left out with it,
+    # as in a public orebrief build: products (and facilities left with none), agreements
+    # with such a company, and the ids in `minerals:` and `companies:` lists.
+    hidden = {}
+    for rel, where, meta, _ in pages:
+        if where is None and rel.split("/")[-1] != "_index.md":
+            top = rel.split("/")[0] if "/" in rel else ""
+            kind = meta.get("kind") or {v: k for k, v in SECTION_OF_KIND.items()}.get(top)
+            hidden[rel.split("/")[-1][:-3].lower()] = kind
+    if hidden:
+        for _, where, meta, _ in pages:
+            if where is not None:
+                leave_out_references(meta, hidden)
     # What links name: ids (file names, lower-case) and content paths.
     place_of, path_of = {}, {}
     for rel, where, _, _ in pages:

@@ -64,7 +64,9 @@ while [ $# -gt 0 ]; do
     --drop-caches) DROP_CACHES=1; shift ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
-    *) SIZES+=("$1"); shift ;;
+    *) # N, or a site folder, made absolute here: the script changes folder below.
+      if [[ "$1" =~ ^[0-9]+$ ]] || ! [ -d "$1" ]; then SIZES+=("$1"); else SIZES+=("$(cd "$1" && pwd)"); fi
+      shift ;;
   esac
 done
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(2000)
@@ -269,7 +271,8 @@ for spec in "${SIZES[@]}"; do
     [ -f "$spec/site.yaml" ] && [ -d "$spec/content" ] || {
       echo "$spec: not a number of minerals nor a site folder (site.yaml and content/)" >&2; exit 2; }
     dir="$(cd "$spec" && pwd)"; name="$(basename "$dir")"
-    n="dir-$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_')"
+    folders=$((${folders:-0} + 1)) # two folders may share a name
+    n="dir$folders-$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_')"
   fi
   pages=$(find "$dir/content" -name '*.md' | wc -l)
   mb=$(du -sm --apparent-size "$dir/content" | cut -f1)
