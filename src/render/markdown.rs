@@ -239,21 +239,16 @@ pub fn render(body: &str, linker: &Linker<'_>, keep_internal: bool) -> Body {
                             id,
                         }));
                     }
-                    Ok(Target::Broken) => {
-                        link_stack.push(None);
-                        events.push(Event::Start(Tag::Link {
-                            link_type: LinkType::Inline,
-                            dest_url: "#".into(),
-                            title,
-                            id,
-                        }));
-                    }
-                    Err((message, hint)) => {
-                        out.errors.push(BodyError {
-                            offset,
-                            message,
-                            hint: Some(hint),
-                        });
+                    // A dead link: its target's file has errors (reported for that file), or
+                    // it is wrong here.
+                    dead => {
+                        if let Err((message, hint)) = dead {
+                            out.errors.push(BodyError {
+                                offset,
+                                message,
+                                hint: Some(hint),
+                            });
+                        }
                         link_stack.push(None);
                         events.push(Event::Start(Tag::Link {
                             link_type: LinkType::Inline,
