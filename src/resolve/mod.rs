@@ -90,7 +90,7 @@ pub struct Site {
     pub excluded: HashMap<String, (Excluded, PathBuf)>,
     /// The pages of `excluded` that are internal or drafts (not broken), with their kind:
     /// front matter naming one as that kind is left out with it (see `relate`).
-    pub hidden: FxHashMap<String, Kind>,
+    pub hidden: Hidden,
     /// Page index by id.
     pub index: FxHashMap<String, usize>,
     /// The home page's `_index.md`, if any.
@@ -329,24 +329,53 @@ fn target(
     None
 }
 
-/// Removes from `meta` what names a page of `hidden` as its kind: products of such a mineral
-/// (and facilities left with none), agreements with such a company, and such ids in an
-/// agreement's or a brief's `minerals` and a brief's `companies`. (Naming one as another
-/// kind is an error, reported by [`target`].)
-fn leave_out_references(meta: &mut crate::model::FrontMatter, hidden: &FxHashMap<String, Kind>) {
-    let is = |id: &str, kind: Kind| hidden.get(id) == Some(&kind);
+/// The pages left out of a build (internal, drafts) by id, with their kind ([`Site::hidden`]).
+pub type Hidden = FxHashMap<String, Kind>;
+
+/// Whether `id`, named as a `kind`, is a left-out page of that kind.
+fn left_out(hidden: &Hidden, id: &str, kind: Kind) -> bool {
+    hidden.get(id) == Some(&kind)
+}
+
+/// Whether a product is left out: it is of a left-out mineral.
+fn product_left_out(hidden: &Hidden, product: &crate::model::Product) -> bool {
+    left_out(hidden, &product.mineral, Kind::Mineral)
+}
+
+/// Whether a facility is left out: it names products, all of them left out.
+fn facility_left_out(hidden: &Hidden, facility: &crate::model::Facility) -> bool {
+    !facility.products.is_empty()
+        && facility
+            .products
+            .iter()
+            .all(|p| product_left_out(hidden, p))
+}
+
+/// Whether an agreement is left out: it is `with` a left-out company (it would name it).
+fn agreement_left_out(hidden: &Hidden, agreement: &crate::model::Agreement) -> bool {
+    agreement
+        .with
+        .as_deref()
+        .is_some_and(|w| left_out(hidden, w, Kind::Company))
+}
+
+/// Removes from `meta` what names a page of `hidden` as its kind: left-out facilities,
+/// products and agreements, and such ids in an agreement's or a brief's `minerals` and a
+/// brief's `companies`. (Naming one as another kind is an error, reported by [`target`].)
+/// `relate` skips the same entries, with the same predicates, before this runs.
+fn leave_out_references(meta: &mut crate::model::FrontMatter, hidden: &Hidden) {
     if let Some(facilities) = &mut meta.facilities {
-        facilities.retain(|f| {
-            f.products.is_empty() || !f.products.iter().all(|p| is(&p.mineral, Kind::Mineral))
-        });
+        facilities.retain(|f| !facility_left_out(hidden, f));
         for facility in facilities {
-            facility.products.retain(|p| !is(&p.mineral, Kind::Mineral));
+            facility.products.retain(|p| !product_left_out(hidden, p));
         }
     }
     if let Some(agreements) = &mut meta.agreements {
-        agreements.retain(|a| a.with.as_ref().is_none_or(|w| !is(w, Kind::Company)));
+        agreements.retain(|a| !agreement_left_out(hidden, a));
         for agreement in agreements {
-            agreement.minerals.retain(|m| !is(m, Kind::Mineral));
+            agreement
+                .minerals
+                .retain(|m| !left_out(hidden, m, Kind::Mineral));
         }
     }
     for (ids, kind) in [
@@ -354,7 +383,7 @@ fn leave_out_references(meta: &mut crate::model::FrontMatter, hidden: &FxHashMap
         (&mut meta.companies, Kind::Company),
     ] {
         for ids in ids.iter_mut() {
-            ids.retain(|id| !is(id, kind));
+            ids.retain(|id| !left_out(hidden, id, kind));
         }
     }
 }
@@ -374,7 +403,6 @@ fn relate(site: &mut Site, out: &mut Vec<Diagnostic>) {
     // them in front matter is left out too, as the contract says of the relations computed
     // from them; only body links to them are errors (`render::markdown`). Refs index the
     // lists as they will be once those entries are removed, after this loop.
-    let is_hidden = |id: &str, kind: Kind| site.hidden.get(id) == Some(&kind);
     for (i, page) in site.pages.iter().enumerate() {
         let m = &page.meta;
         graph.tables[i] = m
@@ -385,16 +413,14 @@ fn relate(site: &mut Site, out: &mut Vec<Diagnostic>) {
             .collect();
         let mut kept_facilities = 0;
         for (f, facility) in m.facilities.iter().flatten().enumerate() {
-            // A facility that made only left-out minerals is left out too.
-            let hidden_product = |p: &crate::model::Product| is_hidden(&p.mineral, Kind::Mineral);
-            if !facility.products.is_empty() && facility.products.iter().all(hidden_product) {
+            if facility_left_out(&site.hidden, facility) {
                 continue;
             }
             let facility_index = kept_facilities;
             kept_facilities += 1;
             let mut kept = 0;
             for (p, product) in facility.products.iter().enumerate() {
-                if hidden_product(product) {
+                if product_left_out(&site.hidden, product) {
                     continue;
                 }
                 let path = [
@@ -418,11 +444,7 @@ fn relate(site: &mut Site, out: &mut Vec<Diagnostic>) {
         }
         let mut kept = 0;
         for (a, agreement) in m.agreements.iter().flatten().enumerate() {
-            if agreement
-                .with
-                .as_deref()
-                .is_some_and(|w| is_hidden(w, Kind::Company))
-            {
+            if agreement_left_out(&site.hidden, agreement) {
                 continue;
             }
             let index = kept;
