@@ -106,10 +106,11 @@ pub fn load_file(root: &Path, file: &Path) -> Result<Page, Vec<Diagnostic>> {
 /// code fence.
 fn load_file_as(root: &Path, file: &Path, bodies: Bodies) -> Result<(Page, bool), Vec<Diagnostic>> {
     let text = read_text(root, file)?;
-    let mut page = parse_page(file, &text)?;
-    let has_fence = page.body.contains("```") || page.body.contains("~~~");
+    // Of the whole text: a fence in the front matter only adds a page for the warm-up to
+    // look at.
+    let has_fence = text.contains("```") || text.contains("~~~");
+    let mut page = parse_page_as(file, &text, bodies)?;
     if bodies == Bodies::OnDisk {
-        page.body = String::new();
         page.body_on_disk = Some(text_hash(&text));
     }
     Ok((page, has_fence))
@@ -197,6 +198,11 @@ pub fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 
 /// Parses a file's text into a page.
 pub fn parse_page(file: &Path, text: &str) -> Result<Page, Vec<Diagnostic>> {
+    parse_page_as(file, text, Bodies::InMemory)
+}
+
+/// [`parse_page`], copying the body into the page only if `bodies` keeps it in memory.
+fn parse_page_as(file: &Path, text: &str, bodies: Bodies) -> Result<Page, Vec<Diagnostic>> {
     let parts = split::split(text).map_err(|e| {
         let (message, hint, line) = match e {
             SplitError::Empty => (
@@ -365,7 +371,10 @@ pub fn parse_page(file: &Path, text: &str) -> Result<Page, Vec<Diagnostic>> {
         meta,
         yaml: parts.yaml.to_string(),
         yaml_line: parts.yaml_line,
-        body: parts.body.to_string(),
+        body: match bodies {
+            Bodies::InMemory => parts.body.to_string(),
+            Bodies::OnDisk => String::new(),
+        },
         body_line: parts.body_line,
         body_on_disk: None,
     })
