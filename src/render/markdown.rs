@@ -447,6 +447,7 @@ fn missing(id: &str, shown: &str, site: &Site) -> (String, String) {
                 "remove the link, wrap it in {% internal() %} ... {% end %}, or mark this page `visibility: internal`".into(),
             ),
             Excluded::Draft => (format!("link to draft `{id}` ({})", file.display()), "publish the draft, build with --drafts, or remove the link".into()),
+            // Callers make a broken target a dead link (`Target::Broken`) before asking here.
             Excluded::Broken => (format!("link to `{id}`, whose file has errors"), "fix the errors reported for that file".into()),
         };
     }
