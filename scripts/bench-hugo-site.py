@@ -171,7 +171,7 @@ LAYOUTS = {
 {{- with index site.Taxonomies.commodities $id }}
 {{- range .Pages }}{{ if eq .Section "companies" }}{{ $co := . }}
 {{- range $co.Params.params.facilities }}{{ $f := . }}{{ range .products }}{{ if eq .mineral $id }}
-<tr><th scope="row"><a href="{{ $co.RelPermalink }}">{{ $co.Title }}</a></th><td>{{ $f.name }}</td><td>{{ with $f.country }}{{ partialCached "country.html" . . }}{{ end }}</td><td class="num">{{ with .capacity }}{{ lang.FormatNumber 0 (float .) }}{{ end }} {{ .unit }}</td><td>{{ .status | default "operating" }}</td></tr>
+<tr><th scope="row"><a href="{{ $co.RelPermalink }}">{{ $co.Title }}</a></th><td>{{ $f.name }}</td><td>{{ with $f.country }}{{ partialCached "country.html" . . }}{{ end }}</td><td class="num">{{ $p := . }}{{ with .capacity }}{{ lang.FormatNumber 0 (float .) }} {{ $p.unit }}{{ else }}<abbr title="not available">n/a</abbr>{{ end }}</td><td>{{ .status | default "operating" }}</td></tr>
 {{- end }}{{ end }}{{ end }}
 {{- end }}{{ end }}
 {{- end }}
@@ -345,7 +345,7 @@ LAYOUTS = {
 <tbody>
 {{- range . }}{{ $f := . }}
 {{- range .products }}
-<tr><th scope="row">{{ $f.name }}</th><td>{{ with $f.location }}{{ . }}, {{ end }}{{ with $f.country }}{{ partialCached "country.html" . . }}{{ end }}</td><td>{{ with site.GetPage (printf "/minerals/%s" .mineral) }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</td><td class="num">{{ with .capacity }}{{ lang.FormatNumber 0 (float .) }}{{ end }} {{ .unit }}</td><td>{{ .status | default "operating" }}</td><td>{{ with .source }}{{ partial "source_ref.html" (dict "id" . "page" $page) }}{{ end }}</td></tr>
+<tr><th scope="row">{{ $f.name }}</th><td>{{ with $f.location }}{{ . }}, {{ end }}{{ with $f.country }}{{ partialCached "country.html" . . }}{{ end }}</td><td>{{ with site.GetPage (printf "/minerals/%s" .mineral) }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</td><td class="num">{{ $p := . }}{{ with .capacity }}{{ lang.FormatNumber 0 (float .) }} {{ $p.unit }}{{ else }}<abbr title="not available">n/a</abbr>{{ end }}</td><td>{{ .status | default "operating" }}</td><td>{{ with .source }}{{ partial "source_ref.html" (dict "id" . "page" $page) }}{{ end }}</td></tr>
 {{- end }}
 {{- end }}
 </tbody>

@@ -1,0 +1,418 @@
+//! The benchmark tools of issue 7, which docs/benchmarks.md's figures rest on: the corpus
+//! generator (`examples/gen_corpus.rs`), the independent corpus generator
+//! (`scripts/gen-independent-corpus.py`) and the Hugo converter
+//! (`scripts/bench-hugo-site.py`). A generated corpus must build with no error and no
+//! warning, and the Hugo site must show the same production tables and producers as
+//! orebrief, or the side-by-side figures compare different work.
+//!
+//! The scripts need `python3` with PyYAML and `hugo` (`.ci/run` installs them); a missing
+//! tool fails these tests with what to install, unless `OREBRIEF_SKIP_BENCH_TOOLS=1` says to
+//! skip them.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{TestSite, collapse, rows, sel, show, texts};
+use scraper::Html;
+
+#[allow(dead_code)]
+#[path = "../examples/gen_corpus.rs"]
+mod gen_corpus;
+
+use gen_corpus::{Corpus, DEFAULT_SEED};
+
+/// The repository root.
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Whether the tests that run the scripts can run: `python3` with PyYAML (and `hugo` when
+/// `hugo` is set) are there. Panics with what to install when they are not, unless
+/// `OREBRIEF_SKIP_BENCH_TOOLS=1`.
+fn tools(hugo: bool) -> bool {
+    let works = |program: &str, args: &[&str]| {
+        Command::new(program)
+            .args(args)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let mut missing = Vec::new();
+    if !works("python3", &["-c", "import yaml"]) {
+        missing.push("python3 with PyYAML");
+    }
+    if hugo && !works("hugo", &["version"]) {
+        missing.push("hugo");
+    }
+    if missing.is_empty() {
+        return true;
+    }
+    if std::env::var("OREBRIEF_SKIP_BENCH_TOOLS").is_ok_and(|v| v == "1") {
+        eprintln!(
+            "skipping (OREBRIEF_SKIP_BENCH_TOOLS=1): no {}",
+            missing.join(", ")
+        );
+        return false;
+    }
+    panic!(
+        "this test needs {}: install them with `apt-get install -y python3 python3-yaml hugo` \
+         (.ci/run does), or set OREBRIEF_SKIP_BENCH_TOOLS=1 to skip it",
+        missing.join(" and ")
+    );
+}
+
+/// Runs `program` with `args`, panicking with its output (or with what to install) unless
+/// it succeeds.
+fn run_tool(program: &str, args: &[&Path]) {
+    let output = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+    assert!(
+        output.status.success(),
+        "{program} {args:?} failed\n{}",
+        show(&output)
+    );
+}
+
+/// A site written by the corpus generator for `n` minerals.
+fn generated(n: usize) -> TestSite {
+    let site = TestSite::bare(&[]);
+    let (files, _) = Corpus::new(n, DEFAULT_SEED)
+        .write(site.root(), false)
+        .expect("write the corpus");
+    assert_eq!(files, 6 * n + 4, "6N pages and 4 index pages");
+    site
+}
+
+/// Builds `site` (public profile), panicking on any error or warning.
+fn build_clean(site: &TestSite) -> orebrief::BuildReport {
+    let report = site.build();
+    assert!(
+        report.warnings.is_empty(),
+        "warnings:\n{}",
+        common::list(&report.warnings)
+    );
+    report
+}
+
+/// The output folders under `dir/<section>/` that hold an `index.html`.
+fn pages_in(dir: &Path, section: &str) -> Vec<String> {
+    let mut ids: Vec<String> = std::fs::read_dir(dir.join(section))
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.path().join("index.html").is_file())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    ids
+}
+
+fn parse(path: &Path) -> Html {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    Html::parse_document(&text)
+}
+
+#[test]
+fn the_generated_corpus_builds_with_no_warning_and_has_what_it_promises() {
+    let n = 5;
+    let site = generated(n);
+    let report = build_clean(&site);
+    let out = site.out();
+    let minerals = pages_in(&out, "minerals");
+    let companies = pages_in(&out, "companies");
+    let briefs = pages_in(&out, "briefs");
+    assert_eq!(
+        (minerals.len(), companies.len(), briefs.len()),
+        (n, 4 * n, n),
+        "N minerals, 4N companies and N briefs"
+    );
+    assert!(report.pages >= 6 * n, "{} pages", report.pages);
+
+    // Every profile: a table, a bullet and a numbered list, highlighted YAML and three
+    // links to other pages in its body.
+    let pages = minerals
+        .iter()
+        .map(|id| format!("minerals/{id}"))
+        .chain(companies.iter().map(|id| format!("companies/{id}")))
+        .chain(briefs.iter().map(|id| format!("briefs/{id}")));
+    for page in pages {
+        let html = site.html(&format!("{page}/index.html"));
+        let body = |css: &str| html.select(&sel(&format!(".content {css}"))).count();
+        assert!(body("table") >= 1, "{page}: no table in the body");
+        assert!(body("ul") >= 1 && body("ol") >= 1, "{page}: lists missing");
+        assert!(
+            body("pre[data-lang=\"yaml\"] span[class^=\"hl-\"]") > 0,
+            "{page}: no highlighted YAML block"
+        );
+        let internal = html
+            .select(&sel(".content a[href]"))
+            .filter_map(|a| a.value().attr("href"))
+            .filter(|href| {
+                ["minerals/", "companies/", "briefs/"]
+                    .iter()
+                    .any(|s| href.contains(s))
+            })
+            .count();
+        assert!(internal >= 3, "{page}: {internal} links to other pages");
+    }
+    // Two facilities per company, and every mineral page lists producers with its
+    // production table.
+    for id in &companies {
+        let html = site.html(&format!("companies/{id}/index.html"));
+        let facilities = html
+            .select(&sel("section.facilities table.facility"))
+            .count();
+        assert_eq!(facilities, 2, "{id}: facilities");
+    }
+    for id in &minerals {
+        let html = site.html(&format!("minerals/{id}/index.html"));
+        assert!(
+            !rows(&html, "section.production table.data tbody").is_empty(),
+            "{id}: no production table"
+        );
+    }
+}
+
+#[test]
+fn the_generated_corpus_depends_only_on_n_and_the_seed() {
+    let files = |seed| -> Vec<(PathBuf, String)> { Corpus::new(4, seed).files().collect() };
+    let first = files(DEFAULT_SEED);
+    assert_eq!(first, files(DEFAULT_SEED), "same N and seed, same files");
+    assert_ne!(first, files(DEFAULT_SEED + 1), "the seed changes the pages");
+}
+
+#[test]
+fn the_independent_corpus_builds_with_no_warning_in_both_profiles() {
+    if !tools(false) {
+        return;
+    }
+    let site = TestSite::bare(&[]);
+    let dir = site.root().join("corpus");
+    run_tool(
+        "python3",
+        &[
+            &repo().join("scripts/gen-independent-corpus.py"),
+            Path::new("12"),
+            &dir,
+        ],
+    );
+    let options = |profile| orebrief::BuildOptions {
+        root: dir.clone(),
+        output_dir: Some(site.root().join(format!("out-{profile:?}"))),
+        profile: Some(profile),
+        today: Some(common::today()),
+        ..orebrief::BuildOptions::default()
+    };
+    for profile in [
+        orebrief::config::Profile::Public,
+        orebrief::config::Profile::Internal,
+    ] {
+        let report = orebrief::build(&options(profile))
+            .unwrap_or_else(|e| panic!("{profile:?} build failed: {}", common::describe(&e)));
+        assert!(
+            report.warnings.is_empty(),
+            "{profile:?} warnings:\n{}",
+            common::list(&report.warnings)
+        );
+        let out = site.root().join(format!("out-{profile:?}"));
+        for section in ["minerals", "companies", "briefs"] {
+            assert!(
+                !pages_in(&out, section).is_empty(),
+                "{profile:?}: no {section}"
+            );
+        }
+    }
+    // Internal pages exist and stay out of the public build.
+    let public = common::files_under(&site.root().join("out-Public"));
+    let internal = common::files_under(&site.root().join("out-Internal"));
+    assert!(
+        internal.len() > public.len(),
+        "the internal build has more files ({} against {})",
+        internal.len(),
+        public.len()
+    );
+}
+
+/// What a production table or producer list says, by mineral: the rows of every
+/// production table (rank, country, value, share) and the producers (company, country,
+/// capacity, status), as text, countries by their code (the converter names a few of them
+/// differently).
+type Facts = BTreeMap<String, (Vec<Vec<String>>, Vec<Vec<String>>)>;
+
+/// The rows of the tables matching `css`, each cell as its collapsed text, or as the code
+/// of the country it links to.
+fn coded_rows(html: &Html, css: &str) -> Vec<Vec<String>> {
+    let (row, cell, country) = (sel("tr"), sel("th, td"), sel("a[href*=\"/countries/\"]"));
+    html.select(&sel(css))
+        .flat_map(|t| t.select(&row).collect::<Vec<_>>())
+        .map(|r| {
+            r.select(&cell)
+                .map(|c| match c.select(&country).next() {
+                    Some(a)
+                        if collapse(&c.text().collect::<String>())
+                            == collapse(&a.text().collect::<String>()) =>
+                    {
+                        let href = a.value().attr("href").unwrap_or_default();
+                        href.trim_end_matches('/')
+                            .rsplit('/')
+                            .next()
+                            .unwrap_or_default()
+                            .to_string()
+                    }
+                    _ => collapse(&c.text().collect::<String>()),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The production rows and producers of every mineral page under `out`.
+fn mineral_facts(out: &Path) -> Facts {
+    let mut facts = Facts::new();
+    for id in pages_in(out, "minerals") {
+        let html = parse(&out.join("minerals").join(&id).join("index.html"));
+        let production = coded_rows(&html, "section.production table.data tbody");
+        let headers = texts(&html, "table.producers thead th");
+        let column = |name: &str| {
+            headers
+                .iter()
+                .position(|h| h == name)
+                .unwrap_or_else(|| panic!("{id}: no {name} column in {headers:?}"))
+        };
+        let (company, country, capacity, status) = (
+            column("Company"),
+            column("Country"),
+            column("Capacity"),
+            column("Status"),
+        );
+        let mut producers: Vec<Vec<String>> = coded_rows(&html, "table.producers tbody")
+            .into_iter()
+            .map(|r| {
+                [company, country, capacity, status]
+                    .iter()
+                    .map(|&c| collapse(&r[c]))
+                    .collect()
+            })
+            .collect();
+        producers.sort();
+        facts.insert(id, (production, producers));
+    }
+    facts
+}
+
+#[test]
+fn the_hugo_site_shows_the_same_tables_and_producers_as_orebrief() {
+    if !tools(true) {
+        return;
+    }
+    let site = generated(4);
+    build_clean(&site);
+    let hugo = site.root().join("hugo");
+    let hugo_out = site.root().join("hugo-out");
+    run_tool(
+        "python3",
+        &[
+            &repo().join("scripts/bench-hugo-site.py"),
+            site.root(),
+            &hugo,
+        ],
+    );
+    run_tool(
+        "hugo",
+        &[
+            Path::new("--quiet"),
+            Path::new("--source"),
+            &hugo,
+            Path::new("--destination"),
+            &hugo_out,
+        ],
+    );
+    let ours = mineral_facts(&site.out());
+    let theirs = mineral_facts(&hugo_out);
+    assert_eq!(ours.len(), 4);
+    assert_eq!(
+        ours.keys().collect::<Vec<_>>(),
+        theirs.keys().collect::<Vec<_>>()
+    );
+    for (id, (production, producers)) in &ours {
+        assert!(!production.is_empty() && !producers.is_empty(), "{id}");
+        assert_eq!(&theirs[id].0, production, "{id}: production tables differ");
+        assert_eq!(&theirs[id].1, producers, "{id}: producers differ");
+    }
+    // Every company has its page, and every country named its term page.
+    assert_eq!(
+        pages_in(&site.out(), "companies"),
+        pages_in(&hugo_out, "companies")
+    );
+    for code in pages_in(&site.out(), "countries") {
+        assert!(
+            hugo_out.join("countries").join(&code).is_dir(),
+            "no Hugo term page for country {code}"
+        );
+    }
+}
+
+#[test]
+fn the_hugo_converter_takes_the_sample_portal_and_leaves_internal_pages_out() {
+    if !tools(true) {
+        return;
+    }
+    let site = TestSite::bare(&[]);
+    let hugo = site.root().join("hugo");
+    let hugo_out = site.root().join("hugo-out");
+    run_tool(
+        "python3",
+        &[&repo().join("scripts/bench-hugo-site.py"), repo(), &hugo],
+    );
+    run_tool(
+        "hugo",
+        &[
+            Path::new("--quiet"),
+            Path::new("--source"),
+            &hugo,
+            Path::new("--destination"),
+            &hugo_out,
+        ],
+    );
+    // The repository's portal, built by orebrief into a temporary folder.
+    let ours = site.root().join("ours");
+    orebrief::build(&orebrief::BuildOptions {
+        root: repo().to_path_buf(),
+        output_dir: Some(ours.clone()),
+        today: Some(common::today()),
+        ..orebrief::BuildOptions::default()
+    })
+    .unwrap_or_else(|e| panic!("{}", common::describe(&e)));
+    for section in ["minerals", "companies", "briefs"] {
+        let pages = pages_in(&ours, section);
+        assert!(!pages.is_empty(), "{section}");
+        assert_eq!(pages, pages_in(&hugo_out, section), "{section}");
+    }
+    // Pages an internal build adds (internal notes, drafts) have no Hugo page either.
+    let internal = site.root().join("internal");
+    orebrief::build(&orebrief::BuildOptions {
+        root: repo().to_path_buf(),
+        output_dir: Some(internal.clone()),
+        profile: Some(orebrief::config::Profile::Internal),
+        today: Some(common::today()),
+        ..orebrief::BuildOptions::default()
+    })
+    .unwrap_or_else(|e| panic!("{}", common::describe(&e)));
+    let hugo_files = common::files_under(&hugo_out);
+    let left_out: Vec<String> = common::files_under(&internal)
+        .difference(&common::files_under(&ours))
+        .filter(|f| f.ends_with("index.html"))
+        .cloned()
+        .collect();
+    assert!(!left_out.is_empty(), "the sample portal has internal pages");
+    for file in &left_out {
+        assert!(!hugo_files.contains(file), "{file} is internal");
+    }
+}
