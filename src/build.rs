@@ -206,15 +206,9 @@ pub fn load_inputs(
         || {
             let log = load::history::GitLog::start(root);
             let mut loaded = load::load_bodies(root, bodies);
-            // The first few pages with code: a body left on disk is read for it again. A
-            // site with many is highlighted with each worker's own copy of the syntaxes
-            // (`prepare`), which the warm-up would not compile.
-            if loaded.fenced.len() < crate::render::highlight::MANY_FENCED_PAGES {
-                let fenced = loaded.fenced.iter().take(8).map(|&i| &loaded.pages[i]);
-                crate::render::markdown::warm_up(
-                    fenced.filter_map(|p| load::read_body(root, p).ok()),
-                );
-            }
+            // The first few pages with code: a body left on disk is read for it again.
+            let fenced = loaded.fenced.iter().take(8).map(|&i| &loaded.pages[i]);
+            crate::render::markdown::warm_up(fenced.filter_map(|p| load::read_body(root, p).ok()));
             load::history::fill_updated(log, &mut loaded.pages);
             loaded
         },
@@ -263,7 +257,6 @@ pub fn prepare(
         drafts,
     };
     let mut clock = Instant::now();
-    crate::render::highlight::expect_fenced_pages(loaded.fenced.len());
     let mut site = match resolve::resolve(config, loaded.pages, loaded.failed, selection, today) {
         Ok((site, warnings)) => {
             problems.extend(warnings);

@@ -34,34 +34,6 @@ fn shared() -> Arc<SyntaxSet> {
 /// own (see [`with_syntaxes`]); fewer in tests, so that they reach the switch.
 const SHARED_LINES: usize = if cfg!(test) { 64 } else { 4096 };
 
-/// The pages with fenced code from which a site is large enough for each thread to take its
-/// own copy of the syntaxes from its first line ([`expect_fenced_pages`]): with two workers
-/// and code blocks of about eight lines, each would pass [`SHARED_LINES`] about here anyway,
-/// having tokenized all those lines on the slow path.
-pub const MANY_FENCED_PAGES: usize = 512;
-
-/// Tells the highlighter, before the bodies are rendered, how many pages of the build have
-/// fenced code: from [`MANY_FENCED_PAGES`] on, each worker thread tokenizes with a copy of
-/// its own from its first line instead of the shared set, whose search caches are fast only
-/// for the thread that compiled it. On a 1k-page corpus with one worker, that slow path was
-/// 5.2% of the instructions of a `check` (docs/benchmarks.md). Call it outside the thread
-/// pool: it runs on every worker.
-pub fn expect_fenced_pages(pages: usize) {
-    if pages >= MANY_FENCED_PAGES {
-        rayon::broadcast(|_| own_copy_at_once());
-    }
-}
-
-/// Makes the calling thread take its own copy of the syntaxes at its next line, as if it had
-/// already tokenized [`SHARED_LINES`] lines with the shared set.
-fn own_copy_at_once() {
-    LOCAL.with(|local| {
-        local
-            .shared_lines
-            .set(local.shared_lines.get().max(SHARED_LINES))
-    });
-}
-
 /// A thread's own copy of the syntax set, once it has tokenized [`SHARED_LINES`] lines.
 struct Local {
     own: RefCell<Option<SyntaxSet>>,
@@ -389,33 +361,6 @@ mod tests {
             assert!(expected.contains("hl-comment"), "{expected}");
         });
         handle.join().unwrap();
-    }
-
-    #[test]
-    fn a_thread_told_of_a_large_site_takes_its_own_copy_at_its_first_line() {
-        std::thread::spawn(|| {
-            let code = "first: [line, \"x\"]\nsecond: 2\n";
-            own_copy_at_once();
-            assert!(
-                LOCAL.with(|l| l.own.borrow().is_none()),
-                "no copy before a line"
-            );
-            let html = code_block(code, "yaml");
-            assert!(
-                LOCAL.with(|l| l.own.borrow().is_some()),
-                "the first line did not take a copy"
-            );
-            assert!(html.contains(&unmemoized(code, "yaml")), "{html}");
-            // A small site leaves threads on the shared set.
-            std::thread::spawn(|| {
-                code_block("third: 3\n", "yaml");
-                assert!(LOCAL.with(|l| l.own.borrow().is_none()));
-            })
-            .join()
-            .unwrap();
-        })
-        .join()
-        .unwrap();
     }
 
     #[test]
