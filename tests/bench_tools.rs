@@ -113,6 +113,44 @@ fn pages_in(dir: &Path, section: &str) -> Vec<String> {
     ids
 }
 
+/// Converts the site at `site_root` with `scripts/bench-hugo-site.py` into `work/hugo` and
+/// builds it with `hugo` into `work/hugo-out`; returns the output folder.
+fn hugo_build(site_root: &Path, work: &Path) -> PathBuf {
+    let hugo = work.join("hugo");
+    let hugo_out = work.join("hugo-out");
+    run_tool(
+        "python3",
+        &[&repo().join("scripts/bench-hugo-site.py"), site_root, &hugo],
+    );
+    run_tool(
+        "hugo",
+        &[
+            Path::new("--quiet"),
+            Path::new("--source"),
+            &hugo,
+            Path::new("--destination"),
+            &hugo_out,
+        ],
+    );
+    hugo_out
+}
+
+/// Builds the site at `root` into `out` in `profile`, panicking on failure.
+fn build_into(
+    root: &Path,
+    out: &Path,
+    profile: orebrief::config::Profile,
+) -> orebrief::BuildReport {
+    orebrief::build(&orebrief::BuildOptions {
+        root: root.to_path_buf(),
+        output_dir: Some(out.to_path_buf()),
+        profile: Some(profile),
+        today: Some(common::today()),
+        ..orebrief::BuildOptions::default()
+    })
+    .unwrap_or_else(|e| panic!("{profile:?} build failed: {}", common::describe(&e)))
+}
+
 fn parse(path: &Path) -> Html {
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
@@ -203,25 +241,17 @@ fn the_independent_corpus_builds_with_no_warning_in_both_profiles() {
             &dir,
         ],
     );
-    let options = |profile| orebrief::BuildOptions {
-        root: dir.clone(),
-        output_dir: Some(site.root().join(format!("out-{profile:?}"))),
-        profile: Some(profile),
-        today: Some(common::today()),
-        ..orebrief::BuildOptions::default()
-    };
     for profile in [
         orebrief::config::Profile::Public,
         orebrief::config::Profile::Internal,
     ] {
-        let report = orebrief::build(&options(profile))
-            .unwrap_or_else(|e| panic!("{profile:?} build failed: {}", common::describe(&e)));
+        let out = site.root().join(format!("out-{profile:?}"));
+        let report = build_into(&dir, &out, profile);
         assert!(
             report.warnings.is_empty(),
             "{profile:?} warnings:\n{}",
             common::list(&report.warnings)
         );
-        let out = site.root().join(format!("out-{profile:?}"));
         for section in ["minerals", "companies", "briefs"] {
             assert!(
                 !pages_in(&out, section).is_empty(),
@@ -229,15 +259,27 @@ fn the_independent_corpus_builds_with_no_warning_in_both_profiles() {
             );
         }
     }
-    // Internal pages exist and stay out of the public build.
+    // Its internal pages (`visibility: internal`) are in the internal build only.
     let public = common::files_under(&site.root().join("out-Public"));
     let internal = common::files_under(&site.root().join("out-Internal"));
-    assert!(
-        internal.len() > public.len(),
-        "the internal build has more files ({} against {})",
-        internal.len(),
-        public.len()
-    );
+    let internal_ids: Vec<String> = walkdir::WalkDir::new(dir.join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            std::fs::read_to_string(e.path())
+                .is_ok_and(|t| t.lines().any(|l| l == "visibility: internal"))
+        })
+        .map(|e| {
+            let stem = e.path().file_stem().unwrap_or_default();
+            stem.to_string_lossy().to_lowercase()
+        })
+        .collect();
+    assert!(!internal_ids.is_empty(), "the corpus has internal pages");
+    for id in &internal_ids {
+        let page = |f: &String| f.ends_with(&format!("/{id}/index.html"));
+        assert!(internal.iter().any(page), "{id}: not in the internal build");
+        assert!(!public.iter().any(page), "{id}: in the public build");
+    }
 }
 
 /// What a production table or producer list says, by mineral: the rows of every
@@ -314,26 +356,7 @@ fn the_hugo_site_shows_the_same_tables_and_producers_as_orebrief() {
     }
     let site = generated(4);
     build_clean(&site);
-    let hugo = site.root().join("hugo");
-    let hugo_out = site.root().join("hugo-out");
-    run_tool(
-        "python3",
-        &[
-            &repo().join("scripts/bench-hugo-site.py"),
-            site.root(),
-            &hugo,
-        ],
-    );
-    run_tool(
-        "hugo",
-        &[
-            Path::new("--quiet"),
-            Path::new("--source"),
-            &hugo,
-            Path::new("--destination"),
-            &hugo_out,
-        ],
-    );
+    let hugo_out = hugo_build(site.root(), site.root());
     let ours = mineral_facts(&site.out());
     let theirs = mineral_facts(&hugo_out);
     assert_eq!(ours.len(), 4);
@@ -365,31 +388,10 @@ fn the_hugo_converter_takes_the_sample_portal_and_leaves_internal_pages_out() {
         return;
     }
     let site = TestSite::bare(&[]);
-    let hugo = site.root().join("hugo");
-    let hugo_out = site.root().join("hugo-out");
-    run_tool(
-        "python3",
-        &[&repo().join("scripts/bench-hugo-site.py"), repo(), &hugo],
-    );
-    run_tool(
-        "hugo",
-        &[
-            Path::new("--quiet"),
-            Path::new("--source"),
-            &hugo,
-            Path::new("--destination"),
-            &hugo_out,
-        ],
-    );
+    let hugo_out = hugo_build(repo(), site.root());
     // The repository's portal, built by orebrief into a temporary folder.
     let ours = site.root().join("ours");
-    orebrief::build(&orebrief::BuildOptions {
-        root: repo().to_path_buf(),
-        output_dir: Some(ours.clone()),
-        today: Some(common::today()),
-        ..orebrief::BuildOptions::default()
-    })
-    .unwrap_or_else(|e| panic!("{}", common::describe(&e)));
+    build_into(repo(), &ours, orebrief::config::Profile::Public);
     for section in ["minerals", "companies", "briefs"] {
         let pages = pages_in(&ours, section);
         assert!(!pages.is_empty(), "{section}");
@@ -397,14 +399,7 @@ fn the_hugo_converter_takes_the_sample_portal_and_leaves_internal_pages_out() {
     }
     // Pages an internal build adds (internal notes, drafts) have no Hugo page either.
     let internal = site.root().join("internal");
-    orebrief::build(&orebrief::BuildOptions {
-        root: repo().to_path_buf(),
-        output_dir: Some(internal.clone()),
-        profile: Some(orebrief::config::Profile::Internal),
-        today: Some(common::today()),
-        ..orebrief::BuildOptions::default()
-    })
-    .unwrap_or_else(|e| panic!("{}", common::describe(&e)));
+    build_into(repo(), &internal, orebrief::config::Profile::Internal);
     let hugo_files = common::files_under(&hugo_out);
     let left_out: Vec<String> = common::files_under(&internal)
         .difference(&common::files_under(&ours))
