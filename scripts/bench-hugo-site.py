@@ -163,6 +163,13 @@ LAYOUTS = {
     "partials/pick_table.html": """{{- $stage := .stage -}}{{- $year := .year -}}{{- $best := false -}}
 {{- range .m.Params.params.production }}{{ if and (or (not $stage) (eq .stage $stage)) (or (not $year) (eq .year $year)) }}{{ if or (not $best) (ge .year $best.year) }}{{ $best = . }}{{ end }}{{ end }}{{ end -}}
 {{- return $best -}}""",
+    # A product's capacity as orebrief's `num` filter writes it (thousands separators, up to
+    # two decimals, no trailing zeros; 0 is a value), with its unit, or n/a when not given.
+    "partials/capacity.html": """{{- if isset . "capacity" -}}
+{{- $c := float .capacity -}}
+{{- if eq $c (math.Floor $c) }}{{ lang.FormatNumber 0 $c }}{{ else }}{{ strings.TrimRight "." (strings.TrimRight "0" (lang.FormatNumber 2 $c)) }}{{ end -}}
+{{- with .unit }} {{ . }}{{ end -}}
+{{- else }}<abbr title="not available">n/a</abbr>{{ end -}}""",
     "partials/producers.html": """{{- $id := .id -}}
 <table class="data producers">
 <caption>Facilities producing {{ .title }}</caption>
@@ -171,7 +178,7 @@ LAYOUTS = {
 {{- with index site.Taxonomies.commodities $id }}
 {{- range .Pages }}{{ if eq .Section "companies" }}{{ $co := . }}
 {{- range $co.Params.params.facilities }}{{ $f := . }}{{ range .products }}{{ if eq .mineral $id }}
-<tr><th scope="row"><a href="{{ $co.RelPermalink }}">{{ $co.Title }}</a></th><td>{{ $f.name }}</td><td>{{ with $f.country }}{{ partialCached "country.html" . . }}{{ end }}</td><td class="num">{{ $p := . }}{{ with .capacity }}{{ lang.FormatNumber 0 (float .) }} {{ $p.unit }}{{ else }}<abbr title="not available">n/a</abbr>{{ end }}</td><td>{{ .status | default "operating" }}</td></tr>
+<tr><th scope="row"><a href="{{ $co.RelPermalink }}">{{ $co.Title }}</a></th><td>{{ $f.name }}</td><td>{{ with $f.country }}{{ partialCached "country.html" . . }}{{ end }}</td><td class="num">{{ partial "capacity.html" . }}</td><td>{{ .status | default "operating" }}</td></tr>
 {{- end }}{{ end }}{{ end }}
 {{- end }}{{ end }}
 {{- end }}
@@ -345,7 +352,7 @@ LAYOUTS = {
 <tbody>
 {{- range . }}{{ $f := . }}
 {{- range .products }}
-<tr><th scope="row">{{ $f.name }}</th><td>{{ with $f.location }}{{ . }}, {{ end }}{{ with $f.country }}{{ partialCached "country.html" . . }}{{ end }}</td><td>{{ with site.GetPage (printf "/minerals/%s" .mineral) }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</td><td class="num">{{ $p := . }}{{ with .capacity }}{{ lang.FormatNumber 0 (float .) }} {{ $p.unit }}{{ else }}<abbr title="not available">n/a</abbr>{{ end }}</td><td>{{ .status | default "operating" }}</td><td>{{ with .source }}{{ partial "source_ref.html" (dict "id" . "page" $page) }}{{ end }}</td></tr>
+<tr><th scope="row">{{ $f.name }}</th><td>{{ with $f.location }}{{ . }}, {{ end }}{{ with $f.country }}{{ partialCached "country.html" . . }}{{ end }}</td><td>{{ with site.GetPage (printf "/minerals/%s" .mineral) }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</td><td class="num">{{ partial "capacity.html" . }}</td><td>{{ .status | default "operating" }}</td><td>{{ with .source }}{{ partial "source_ref.html" (dict "id" . "page" $page) }}{{ end }}</td></tr>
 {{- end }}
 {{- end }}
 </tbody>
@@ -740,6 +747,10 @@ def main():
         "title": site["title"],
         "languageCode": site.get("language", "en"),
         "disableHugoGeneratorInject": True,
+        # orebrief builds every page whatever its date: so must Hugo, or a brief dated after
+        # the day of the run would be left out.
+        "buildFuture": True,
+        "buildExpired": True,
         "enableRobotsTXT": True,
         "taxonomies": {"commodity": "commodities", "partner": "partners", "country": "countries"},
         "outputs": {
