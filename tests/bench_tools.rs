@@ -481,3 +481,85 @@ fn the_hugo_converter_takes_the_sample_portal_and_leaves_internal_pages_out() {
         );
     }
 }
+
+#[test]
+fn the_bench_report_computes_the_ratios_and_the_verdicts_of_the_targets() {
+    if !tools(false) {
+        return;
+    }
+    let site = TestSite::bare(&[]);
+    let dir = site.root();
+    // Run by run, the tools taking turns: tool, key, run, wall s, CPU s, peak KiB, load.
+    let results = [
+        "orebrief\t2000\t1\t7.0\t13\t230000\t1.0",
+        "hugo\t2000\t1\t51.0\t90\t4000000\t1.0",
+        "orebrief\t2000\t2\t8.0\t14\t231000\t1.0",
+        "hugo\t2000\t2\t60.0\t95\t4000000\t1.0",
+        "orebrief\t2000\t3\t9.0\t15\t232000\t1.0",
+        "hugo\t2000\t3\t70.0\t99\t4000000\t1.0",
+        "orebrief\tdir1-other\t1\t10.0\t18\t262144\t1.0",
+        "hugo\tdir1-other\t1\t55.0\t90\t4000000\t1.0",
+        "orebrief\tdir1-other\t2\t8.0\t16\t262144\t1.0",
+        "hugo\tdir1-other\t2\t60.0\t95\t4000000\t1.0",
+        "orebrief\tdir1-other\t3\t12.0\t20\t262144\t1.0",
+        "hugo\tdir1-other\t3\t62.0\t99\t4000000\t1.0",
+    ];
+    std::fs::write(dir.join("results.tsv"), results.join("\n") + "\n").unwrap();
+    std::fs::write(
+        dir.join("corpora.tsv"),
+        "dir1-other\t12036\tother\n2000\t12004\tN=2000\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("tiny.json"),
+        r#"{"tool": "orebrief", "load": "1.0", "method": "hyperfine", "median": 0.0581, "mean": 0.06, "stddev": 0.01, "min": 0.048, "runs": 20}"#,
+    )
+    .unwrap();
+    let docs = dir.join("benchmarks.md");
+    std::fs::write(
+        &docs,
+        "# Title\n\nbefore\n<!-- bench:results:begin -->\nold table\n<!-- bench:results:end -->\nafter\n",
+    )
+    .unwrap();
+    let output = Command::new("python3")
+        .arg(repo().join("scripts/bench-report.py"))
+        .args(["--results", &dir.join("results.tsv").to_string_lossy()])
+        .args(["--corpora", &dir.join("corpora.tsv").to_string_lossy()])
+        .args(["--tiny", &dir.join("tiny.json").to_string_lossy()])
+        .args(["--commit", "abc", "--machine", "m", "--command", "c"])
+        .args(["--docs", &docs.to_string_lossy()])
+        .output()
+        .expect("run bench-report.py");
+    assert!(output.status.success(), "{}", show(&output));
+    let report = String::from_utf8_lossy(&output.stdout);
+    // Medians: orebrief 8 s and Hugo 60 s; Hugo's fastest 51 s; rounds 51/7, 60/8, 70/9.
+    assert!(
+        report.contains("| 12,004 (N=2000) | 7.5 | 6.4 | 7.3, 7.5, 7.8 | 7.3 |"),
+        "{report}"
+    );
+    // Medians 10 and 60 s: 6 by the median; rounds 55/10, 60/8 and 62/12.
+    assert!(
+        report.contains("| 12,036 (other) | 6.0 | 5.5 | 5.5, 7.5, 5.2 | 5.2 |"),
+        "{report}"
+    );
+    for verdict in [
+        "12k-page build of 12,004 (N=2000): 8.00 s wall (target <= 1.5 s: not met), 226 MiB peak (target <= 250 MiB: met)",
+        "12k-page build of 12,036 (other): 10.00 s wall (target <= 1.5 s: not met), 256 MiB peak (target <= 250 MiB: not met)",
+        "12,004 (N=2000) against Hugo: 7.5 times faster, median over median, 7.3 in the slowest round (target >= 6: met by the median, met in every round)",
+        "12,036 (other) against Hugo: 6.0 times faster, median over median, 5.2 in the slowest round (target >= 6: met by the median, not met in every round)",
+        "tiny-site cold build: 58.1 ms median (target <= 20 ms: not met)",
+    ] {
+        assert!(report.contains(verdict), "missing {verdict:?} in\n{report}");
+    }
+    // The block between the markers is replaced; the text around it stays.
+    let written = std::fs::read_to_string(&docs).unwrap();
+    assert!(
+        written.starts_with("# Title\n\nbefore\n<!-- bench:results:begin -->\n### Results of ")
+    );
+    assert!(
+        written.ends_with("<!-- bench:results:end -->\nafter\n"),
+        "{written}"
+    );
+    assert!(!written.contains("old table"));
+    assert!(written.contains(report.trim_end()));
+}
