@@ -326,6 +326,10 @@ pub fn render(body: &str, linker: &Linker<'_>, keep_internal: bool) -> Body {
 /// the table takes for a column separator (`| [[id|Label]] |` is two cells, `[[id` and
 /// `Label]]`). A `[[` in a code span, escaped (`\[[`) or closed by no `]]` is not a link.
 fn cut_wiki_link(row: &str) -> Option<usize> {
+    // Most rows hold no wiki link: skip them before marking code spans.
+    if !row.contains("[[") {
+        return None;
+    }
     let bytes = row.as_bytes();
     // Mark the bytes inside code spans: a run of backticks up to the next run as long.
     let mut code = vec![false; bytes.len()];
@@ -441,15 +445,16 @@ fn resolve_target(
 
 fn missing(id: &str, shown: &str, site: &Site) -> (String, String) {
     if let Some((why, file)) = site.excluded.get(id) {
-        return match why {
-            Excluded::Internal => (
-                format!("link to internal page `{id}` ({}) from a page in the public build", file.display()),
-                "remove the link, wrap it in {% internal() %} ... {% end %}, or mark this page `visibility: internal`".into(),
+        let message = match why {
+            Excluded::Internal => format!(
+                "link to internal page `{id}` ({}) from a page in the public build",
+                file.display()
             ),
-            Excluded::Draft => (format!("link to draft `{id}` ({})", file.display()), "publish the draft, build with --drafts, or remove the link".into()),
+            Excluded::Draft => format!("link to draft `{id}` ({})", file.display()),
             // Callers make a broken target a dead link (`Target::Broken`) before asking here.
-            Excluded::Broken => (format!("link to `{id}`, whose file has errors"), "fix the errors reported for that file".into()),
+            Excluded::Broken => format!("link to `{id}`, whose file has errors"),
         };
+        return (message, why.hint("link"));
     }
     let hint = match crate::diagnostics::nearest(id, site.pages.iter().map(|p| p.id.as_str())) {
         Some(near) => format!("did you mean [[{near}]]?"),

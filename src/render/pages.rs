@@ -210,20 +210,14 @@ impl<'a> Renderer<'a> {
             if let Some((why, file)) = site.excluded.get(id) {
                 let name = &call.name;
                 let file = file.display();
-                return match why {
-                    Excluded::Internal => (
-                        format!("`{name}` names the internal page `{id}` ({file}), which a public build leaves out"),
-                        "remove the call, wrap it in {% internal() %} ... {% end %}, or mark this page `visibility: internal`".to_string(),
+                let message = match why {
+                    Excluded::Internal => format!(
+                        "`{name}` names the internal page `{id}` ({file}), which a public build leaves out"
                     ),
-                    Excluded::Draft => (
-                        format!("`{name}` names the draft `{id}` ({file})"),
-                        "publish the draft, build with --drafts, or remove the call".to_string(),
-                    ),
-                    Excluded::Broken => (
-                        format!("`{name}` names `{id}`, whose file has errors"),
-                        "fix the errors reported for that file".to_string(),
-                    ),
+                    Excluded::Draft => format!("`{name}` names the draft `{id}` ({file})"),
+                    Excluded::Broken => format!("`{name}` names `{id}`, whose file has errors"),
                 };
+                return (message, why.hint("call"));
             }
             let hint = match diagnostics::nearest(
                 id,

@@ -29,6 +29,22 @@ pub enum Excluded {
     Broken,
 }
 
+impl Excluded {
+    /// What to do about a `thing` ("link", "call") in a built page that names a page left
+    /// out for this reason: the hint of its error, the same wherever the page is named.
+    pub fn hint(self, thing: &str) -> String {
+        match self {
+            Excluded::Internal => format!(
+                "remove the {thing}, wrap it in {{% internal() %}} ... {{% end %}}, or mark this page `visibility: internal`"
+            ),
+            Excluded::Draft => {
+                format!("publish the draft, build with --drafts, or remove the {thing}")
+            }
+            Excluded::Broken => "fix the errors reported for that file".to_string(),
+        }
+    }
+}
+
 /// A section: a top-level folder of `content/` (or the generated `countries` list).
 #[derive(Debug, Clone)]
 pub struct Section {
@@ -484,11 +500,9 @@ fn relate(site: &mut Site, out: &mut Vec<Diagnostic>) {
         }
     }
     if !site.hidden.is_empty() {
-        let hidden = std::mem::take(&mut site.hidden);
         for page in &mut site.pages {
-            leave_out_references(&mut page.meta, &hidden);
+            leave_out_references(&mut page.meta, &site.hidden);
         }
-        site.hidden = hidden;
     }
     for list in &mut graph.agreements {
         list.sort_by(|a, b| {
