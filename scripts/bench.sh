@@ -26,8 +26,9 @@
 #   --wait-load X    before each measurement wait (up to 10 min) for the 1-minute load
 #                    average to fall below X (default: do not wait)
 #   --no-hugo        skip Hugo
-#   --hugo-max N     skip Hugo for corpora of over 6N+4 Markdown files and a tenth (default 2000: Hugo 0.111 needs about
-#                    4.5 GB for 12k pages here, so 60k pages could exhaust a 24 GB machine)
+#   --hugo-max N     skip Hugo for corpora of over 6N+4 Markdown files and a tenth (default
+#                    2000: Hugo 0.111 needs about 4.5 GB for 12k pages here, so 60k pages
+#                    could exhaust a 24 GB machine)
 #   --no-docs        do not touch docs/benchmarks.md
 #   --label TEXT     note printed with the table (e.g. "taken under load")
 #   --drop-caches    before each timed build, empty the kernel's page cache (needs root),
