@@ -83,7 +83,12 @@ fn with_syntaxes<R>(f: impl FnOnce(&SyntaxSet) -> R) -> R {
 /// lines, and every compiled copy of the syntaxes (the shared one and each worker's own).
 /// Compiled, the syntaxes of eleven languages took 45 MB of a 12k-page build's peak heap,
 /// held through the print pages for nothing. Highlighting after this loads them again.
+///
+/// A warm-up still running ([`warm_up`]) is waited for first: it tokenizes with the shared
+/// set, and would otherwise compile a new one after this dropped it, held until the next
+/// release.
 pub fn release() {
+    join_warm_ups();
     clear_memo();
     *SHARED.lock().unwrap_or_else(PoisonError::into_inner) = None;
     rayon::broadcast(|_| release_thread());
@@ -237,9 +242,36 @@ fn tokenize(
 /// loads (see [`super::markdown::warm_up`]). The lines tokenized stay in the memo, so no
 /// work is lost.
 pub fn warm_up(code: String, lang: String) {
-    let _ = std::thread::Builder::new()
+    start_warm_up(code, lang);
+}
+
+/// The warm-up threads not yet waited for by [`release`].
+static WARM_UPS: Mutex<Vec<std::thread::JoinHandle<()>>> = Mutex::new(Vec::new());
+
+/// Starts a warm-up ([`warm_up`]) and notes its thread for [`release`]; its id, unless the
+/// thread could not be started (then there is no warm-up, and highlighting is cold).
+fn start_warm_up(code: String, lang: String) -> Option<std::thread::ThreadId> {
+    let handle = std::thread::Builder::new()
         .name("highlight-warm-up".into())
-        .spawn(move || code_block(&code, &lang));
+        .spawn(move || {
+            code_block(&code, &lang);
+        })
+        .ok()?;
+    let id = handle.thread().id();
+    let mut warm_ups = WARM_UPS.lock().unwrap_or_else(PoisonError::into_inner);
+    // Finished ones are dropped, so that a long `serve` does not gather them.
+    warm_ups.retain(|h| !h.is_finished());
+    warm_ups.push(handle);
+    Some(id)
+}
+
+/// Waits for every warm-up started so far. A warm-up that panicked is let be: the renderer
+/// meets the same block and reports whatever went wrong.
+fn join_warm_ups() {
+    let warm_ups = std::mem::take(&mut *WARM_UPS.lock().unwrap_or_else(PoisonError::into_inner));
+    for handle in warm_ups {
+        let _ = handle.join();
+    }
 }
 
 /// Escapes text for HTML content.
@@ -361,6 +393,28 @@ mod tests {
             assert!(expected.contains("hl-comment"), "{expected}");
         });
         handle.join().unwrap();
+    }
+
+    #[test]
+    fn release_waits_for_a_warm_up_still_tokenizing() {
+        // Distinct lines, enough that the warm-up is still at work when `release` is called.
+        let code: String = (0..SHARED_LINES * 8)
+            .map(|i| format!("key{i}: [w{i}, \"u{i}\"]\n"))
+            .collect();
+        let id = start_warm_up(code, "yaml".into()).expect("a warm-up thread");
+        let running = || {
+            WARM_UPS
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|h| h.thread().id() == id && !h.is_finished())
+        };
+        assert!(running(), "the warm-up ended before the test could release");
+        release();
+        assert!(
+            !running(),
+            "release returned with the warm-up still running"
+        );
     }
 
     #[test]
