@@ -1165,6 +1165,7 @@ fn the_command_serves_on_loopback_and_stops_cleanly_on_ctrl_c() {
         .arg("--root")
         .arg(site.root())
         .args(["serve", "--port", "0"])
+        .env("OREBRIEF_SERVE_TIMINGS", "1")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -1212,6 +1213,15 @@ fn the_command_serves_on_loopback_and_stops_cleanly_on_ctrl_c() {
             .read_to_string(&mut err)
             .unwrap();
         assert!(err.contains("stopping"), "{err}");
+        // The startup's steps, with how the files were read, as a build's timings show them.
+        for step in [
+            "  load: ",
+            "  read-ahead: ",
+            "  resolve and bodies: ",
+            "  pages: ",
+        ] {
+            assert!(err.contains(step), "no {step:?} in {err}");
+        }
         assert!(TcpStream::connect(addr).is_err(), "still listening");
     }
     #[cfg(not(unix))]

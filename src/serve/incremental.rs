@@ -154,6 +154,13 @@ impl Laps {
             self.at = Some(Instant::now());
         }
     }
+
+    /// Prints `what` (not a time) among the laps.
+    fn note(&self, what: &dyn std::fmt::Display) {
+        if self.at.is_some() {
+            eprintln!("  {what}");
+        }
+    }
 }
 
 fn fail(mut problems: Vec<Diagnostic>) -> Error {
@@ -426,10 +433,13 @@ impl Incremental {
         store: Arc<Store>,
     ) -> Result<(Incremental, Rebuilt), Error> {
         let started = Instant::now();
+        let mut lap = Laps::new();
         let config = build::configure(&options)?;
         let today = options.today.unwrap_or_else(crate::build::local_today);
         let (loaded, templates) =
             build::load_inputs(&options.root, &config, crate::load::Bodies::InMemory);
+        lap.lap("load");
+        lap.note(&loaded.reading);
         let mut pages = Vec::with_capacity(loaded.pages.len());
         let mut texts = Vec::with_capacity(loaded.pages.len());
         for page in &loaded.pages {
@@ -449,6 +459,7 @@ impl Incremental {
             &mut problems,
         )
         .ok_or_else(|| fail(problems.clone()))?;
+        lap.lap("resolve and bodies");
         problems.retain(|d| !d.is_error());
         diagnostics::sort_dedup(&mut problems);
 
@@ -482,6 +493,7 @@ impl Incremental {
                 ..Only::default()
             },
         )?;
+        lap.lap("pages");
         let dirs = dirs_of(&prep.site);
         let mut owned: HashMap<Unit, Vec<String>> = HashMap::new();
         let mut site_files = HashSet::new();
