@@ -316,3 +316,37 @@ fn a_page_from_new_mineral_builds() {
         "Cobalt"
     );
 }
+
+/// `TZ` decides the build's date (the "Generated" date of every page), whatever
+/// `/etc/localtime` says: 14 hours ahead of UTC and 12 behind are on different dates at any
+/// time of day, so a build that ignored `TZ` would get one of the two wrong.
+#[test]
+fn the_generated_date_is_today_in_the_zone_named_by_tz() {
+    let site = TestSite::fixture("supply");
+    let root = site.root().to_str().unwrap();
+    let mut dates = Vec::new();
+    for (tz, hours) in [("<+14>-14", 14), ("<-12>+12", -12)] {
+        let zone = jiff::tz::TimeZone::fixed(jiff::tz::offset(hours));
+        let before = jiff::Timestamp::now().to_zoned(zone.clone()).date();
+        let output = bin()
+            .env("TZ", tz)
+            .args(["--root", root, "build"])
+            .output()
+            .expect("run orebrief");
+        assert_eq!(output.status.code(), Some(0), "{}", show(&output));
+        let after = jiff::Timestamp::now().to_zoned(zone).date();
+        let html = site.read("index.html");
+        let generated = html
+            .split("Generated <time datetime=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("no generated date in\n{html}"))
+            .to_string();
+        assert!(
+            [before.to_string(), after.to_string()].contains(&generated),
+            "TZ={tz}: generated {generated}, today there {before}"
+        );
+        dates.push(generated);
+    }
+    assert_ne!(dates[0], dates[1]);
+}
