@@ -1,6 +1,6 @@
 //! Syntax highlighting of fenced code with syntect, as CSS classes (`hl-keyword` ...), so
-//! themes colour code in their stylesheet. The syntax set is loaded once, lazily, from the
-//! dump embedded in syntect, and only when some page has a code block.
+//! themes colour code in their stylesheet. The syntax set is loaded once, lazily, from a
+//! dump embedded in the binary ([`DUMP`]), and only when some page has a code block.
 
 use std::cell::{Cell, RefCell};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -13,12 +13,21 @@ use syntect::util::LinesWithEndings;
 /// The class prefix of highlighted code.
 pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
-/// The syntaxes as loaded from the dump, to find a block's syntax by name. Nothing
+/// The syntaxes, as written by `examples/syntax_dump.rs`: syntect's defaults, with YAML's
+/// Perl classes (`\s`, `\d`, `\w`) made ASCII, as YAML defines them, which compiles its
+/// expressions in about 8 ms instead of 13 (most pages of a small portal hold YAML).
+/// `tests/syntax_dump.rs` checks it is what the example writes.
+pub const DUMP: &[u8] = include_bytes!("syntaxes.packdump");
+
+/// The syntaxes as loaded from [`DUMP`], to find a block's syntax by name. Nothing
 /// tokenizes with this set, so its regular expressions are never compiled and it stays
 /// small; the sets that tokenize are copies of it ([`shared`], [`with_syntaxes`]).
 fn catalogue() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
-    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+    SET.get_or_init(|| {
+        syntect::dumps::from_uncompressed_data(DUMP)
+            .expect("the embedded syntax dump loads (tests/syntax_dump.rs)")
+    })
 }
 
 /// The copy of the syntaxes that threads tokenize with until they have their own; its

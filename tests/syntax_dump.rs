@@ -1,0 +1,205 @@
+//! The syntax set orebrief embeds (`src/render/syntaxes.packdump`), against what
+//! `examples/syntax_dump.rs` writes and against syntect's defaults it is made from.
+
+#[allow(dead_code)]
+#[path = "../examples/syntax_dump.rs"]
+mod syntax_dump;
+
+use syntax_dump::ascii_classes;
+use syntect::parsing::{ParseState, ScopeStackOp, SyntaxSet};
+use syntect::util::LinesWithEndings;
+
+fn embedded() -> SyntaxSet {
+    syntect::dumps::from_uncompressed_data(orebrief::render::highlight::DUMP)
+        .expect("the embedded dump loads")
+}
+
+/// The tokens of `text` as `syntax` in `set`, line by line.
+fn tokens(set: &SyntaxSet, syntax: &str, text: &str) -> Vec<Vec<(usize, ScopeStackOp)>> {
+    let syntax = set.find_syntax_by_token(syntax).expect("a known syntax");
+    let mut state = ParseState::new(syntax);
+    LinesWithEndings::from(text)
+        .map(|line| state.parse_line(line, set).expect("tokenizes"))
+        .collect()
+}
+
+#[test]
+fn the_embedded_dump_is_what_the_example_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = dir.path().join("syntaxes.packdump");
+    let set = syntax_dump::syntaxes().expect("the rewritten expressions compile");
+    syntax_dump::write(&set, &fresh).unwrap();
+    let fresh = std::fs::read(fresh).unwrap();
+    assert!(
+        fresh == orebrief::render::highlight::DUMP,
+        "src/render/syntaxes.packdump is stale ({} bytes; the example writes {}): \
+         run `cargo run --example syntax_dump` and commit the file",
+        orebrief::render::highlight::DUMP.len(),
+        fresh.len()
+    );
+}
+
+#[test]
+fn the_dump_has_every_default_syntax() {
+    let names = |set: &SyntaxSet| -> Vec<(String, Vec<String>)> {
+        set.syntaxes()
+            .iter()
+            .map(|s| (s.name.clone(), s.file_extensions.clone()))
+            .collect()
+    };
+    let ours = embedded();
+    assert_eq!(names(&ours), names(&SyntaxSet::load_defaults_newlines()));
+    assert!(ours.syntaxes().len() > 50);
+}
+
+/// YAML as analysts write it, with every construct the grammar knows: on ASCII text the
+/// ASCII classes must tokenize exactly as syntect's Unicode ones.
+const YAML: &str = r#"%YAML 1.2
+%TAG !ore! tag:orebrief.example,2026:
+---
+kind: mineral   # a comment
+title: "Gallium \x41\u00e9 \"quoted\""
+single: 'it''s'
+date: 2024-03-01
+updated: 2024-03-01T10:20:30.5+02:00
+share: 0.98
+count: -12
+hex: 0x1F
+octal: 0o17
+inf: .inf
+flags: [true, False, ~, null, yes, Off]
+empty: {}
+production:
+  - country: CN
+    tonnes: 600
+    year: 2023
+  - {country: RU, tonnes: 5.5, note: "flow: map"}
+anchor: &base
+  a: 1
+merged:
+  <<: *base
+  b: !!str 2
+tagged: !ore!thing value
+? complex key
+: complex value
+literal: |
+  line one
+    indented
+folded: >-
+  folded text
+  continues
+plain multi
+  line: no
+url: https://example.com/a:b#c
+...
+"#;
+
+#[test]
+fn ascii_yaml_tokenizes_as_syntect_defaults_do() {
+    let defaults = SyntaxSet::load_defaults_newlines();
+    let ours = embedded();
+    let mut texts = vec![YAML.to_string()];
+    // And the front matter of every page of the sample portal.
+    let content = concat!(env!("CARGO_MANIFEST_DIR"), "/content");
+    for entry in walkdir::WalkDir::new(content) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "md") {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            if let Some(front) = text
+                .strip_prefix("---\n")
+                .and_then(|t| t.split("\n---").next())
+            {
+                texts.push(format!("{front}\n"));
+            }
+        }
+    }
+    assert!(texts.len() > 20, "the sample portal's pages were found");
+    for text in &texts {
+        let ascii: String = text.chars().filter(char::is_ascii).collect();
+        assert_eq!(
+            tokens(&ours, "yaml", &ascii),
+            tokens(&defaults, "yaml", &ascii),
+            "YAML tokenized differently:\n{ascii}"
+        );
+    }
+}
+
+#[test]
+fn only_yaml_space_separates_a_yaml_key() {
+    // U+3000 is Unicode whitespace but not YAML's (space and tab only): `a:\u{3000}b` is one
+    // plain scalar, not a key and its value. syntect's Unicode `\s` took it for a key.
+    let key_scope = |set: &SyntaxSet| {
+        tokens(set, "yaml", "a:\u{3000}b\n")
+            .concat()
+            .iter()
+            .any(|(_, op)| format!("{op:?}").contains("entity.name.tag"))
+    };
+    assert!(key_scope(&SyntaxSet::load_defaults_newlines()));
+    assert!(!key_scope(&embedded()));
+    // With a space it is a key in both.
+    assert!(
+        tokens(&embedded(), "yaml", "a: b\n")
+            .concat()
+            .iter()
+            .any(|(_, op)| format!("{op:?}").contains("entity.name.tag"))
+    );
+}
+
+#[test]
+fn the_highlighted_html_of_a_yaml_block_is_classed() {
+    let html = orebrief::render::highlight::code_block("year: 2024\nsource: USGS\n", "yaml");
+    assert!(html.contains("data-lang=\"yaml\""), "{html}");
+    assert!(html.contains("hl-entity hl-name hl-tag"), "{html}");
+    assert!(html.contains("hl-constant hl-numeric"), "{html}");
+}
+
+#[test]
+fn perl_classes_become_ascii_classes() {
+    assert_eq!(ascii_classes(r"\s+"), "[[:space:]]+");
+    assert_eq!(ascii_classes(r"\S"), "[^[:space:]]");
+    assert_eq!(ascii_classes(r"\d{4}-\w"), "[[:digit:]]{4}-[[:word:]]");
+    assert_eq!(ascii_classes(r"\D\W"), "[^[:digit:]][^[:word:]]");
+    // Inside a bracketed class, and inside a nested one.
+    assert_eq!(ascii_classes(r"[^\s:]"), "[^[:space:]:]");
+    assert_eq!(ascii_classes(r"[^\s[-?:,]]"), "[^[:space:][-?:,]]");
+    assert_eq!(ascii_classes(r"[\S,]"), "[[^[:space:]],]");
+    // A `]` first in a class is a literal; the class goes on.
+    assert_eq!(ascii_classes(r"[]\s]x"), "[][:space:]]x");
+    assert_eq!(ascii_classes(r"[^]\d]"), "[^][:digit:]]");
+}
+
+#[test]
+fn other_escapes_and_posix_classes_are_kept() {
+    for kept in [
+        r"\\s",
+        r"\\\\d",
+        r"[[:alpha:]]",
+        r"[^[:alpha:]_]",
+        r"\p{L}\b\n\t\x41",
+        r"(?x) a \# b",
+        r"\1",
+        "",
+    ] {
+        assert_eq!(ascii_classes(kept), kept);
+    }
+    // A trailing lone backslash is left as it is.
+    assert_eq!(ascii_classes("a\\"), "a\\");
+    // `\[` is an escaped bracket, not a class: the `\s` after it is outside any class.
+    assert_eq!(ascii_classes(r"\[\s\]"), r"\[[[:space:]]\]");
+}
+
+#[test]
+fn every_rewritten_expression_compiles() {
+    for re in [
+        r"(?x) (\w+) (?:[ \t]+ (\w+))?",
+        r"[^\s[-?:,\[\]{}#&*!|>'\x22%@`]]",
+        r"(?=\s*(?m:$)|\s+\#)",
+        r"\\([0abtnvfre /\\N_Lp]|x\d\d|u\d{4})",
+    ] {
+        let ascii = ascii_classes(re);
+        assert!(
+            syntect::parsing::Regex::try_compile(&ascii).is_none(),
+            "{re} -> {ascii}"
+        );
+    }
+}
