@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --example syntax_dump            # writes src/render/syntaxes.packdump
-//! cargo run --example syntax_dump -- OUT     # writes OUT
+//! cargo run --example syntax_dump -- OUT     # writes OUT instead
 //! ```
 //!
 //! The set is syntect's default syntaxes with one change: in the YAML syntax, the Perl
@@ -25,7 +25,7 @@ use syntect::parsing::{Regex, SyntaxSet, SyntaxSetBuilder};
 pub const ASCII_SYNTAXES: &[&str] = &["YAML"];
 
 /// Where the dump lives in the repository.
-pub const DUMP_PATH: &str = "src/render/syntaxes.packdump";
+pub const DUMP_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/render/syntaxes.packdump");
 
 /// The syntax set to dump: syntect's defaults, with the classes of [`ASCII_SYNTAXES`] made
 /// ASCII. An expression that no longer compiles after the change is an error naming it.
