@@ -7,11 +7,16 @@
 //! ```
 //!
 //! The set is syntect's default syntaxes with one change: in the YAML syntax, the Perl
-//! classes `\s`, `\S`, `\d`, `\D`, `\w` and `\W` are made ASCII (`[[:space:]]` ...). YAML's
-//! own whitespace is only space and tab, its numbers and dates ASCII digits, and `\w`
-//! only names a directive; but compiled as Unicode classes these expressions took about
-//! 13 ms of a small site's build (every page of a portal may hold a YAML block), against
-//! about 8 ms as ASCII. On ASCII text the two tokenize alike (`tests/syntax_dump.rs`).
+//! classes `\s`, `\S`, `\d`, `\D`, `\w` and `\W` are made ASCII (`[[:space:]]` ...).
+//! YAML's own whitespace is space and tab (its line breaks CR and LF), its numbers and dates
+//! use ASCII digits, and `\w` only names a reserved directive; compiled as Unicode classes
+//! these expressions made YAML the dearest grammar to start (docs/benchmarks.md, "What
+//! changed after a888a0c"). On text without non-ASCII whitespace or digits the two tokenize
+//! alike (`tests/syntax_dump.rs`).
+//!
+//! Rebuilt from its definitions, the set keeps every syntax, scope and extension but not
+//! the paths of syntect's source files, so `find_syntax_by_path` finds nothing in it
+//! (orebrief finds syntaxes by a fence's language token).
 //!
 //! Run it again after upgrading syntect; `tests/syntax_dump.rs` fails while the file in the
 //! repository differs from what this writes.
@@ -54,9 +59,9 @@ fn make_ascii(definition: &mut SyntaxDefinition) -> Result<(), String> {
             if rewritten == matched.regex.regex_str() {
                 continue;
             }
-            // Expressions with back-references to the `begin` match (`\1`) only compile
-            // once substituted, as syntect does when it meets them.
-            if !matched.has_captures || !has_back_reference(&rewritten) {
+            // syntect marks the expressions with back-references to a `begin` match (`\1`):
+            // they compile only once substituted, as syntect does when it meets them.
+            if !matched.has_captures {
                 if let Some(e) = Regex::try_compile(&rewritten) {
                     return Err(format!(
                         "{}, context {name}: {rewritten:?} does not compile: {e}",
@@ -70,21 +75,14 @@ fn make_ascii(definition: &mut SyntaxDefinition) -> Result<(), String> {
     Ok(())
 }
 
-/// Whether `re` holds a back-reference such as `\1`.
-fn has_back_reference(re: &str) -> bool {
-    let mut chars = re.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' && chars.next().is_some_and(|n| n.is_ascii_digit()) {
-            return true;
-        }
-    }
-    false
-}
-
 /// `re` with its Perl classes made ASCII: `\s` becomes `[[:space:]]` (`[:space:]` inside a
 /// bracketed class), `\S` becomes `[^[:space:]]` (a nested class inside one), and likewise
 /// `\d`/`\D` (`digit`) and `\w`/`\W` (`word`). Escaped backslashes (`\\s` is a backslash
 /// and an `s`) and POSIX classes already there are kept.
+///
+/// It follows brackets, not the whole regex syntax: a `[` or `\` inside an `(?x)` comment,
+/// or a `]` first in a nested class, would put it off. The YAML grammar has none; the
+/// tokenizing test of `tests/syntax_dump.rs` would show it.
 pub fn ascii_classes(re: &str) -> String {
     let mut out = String::with_capacity(re.len() + 16);
     let mut depth = 0usize;
@@ -102,15 +100,18 @@ pub fn ascii_classes(re: &str) -> String {
                     'w' => "word",
                     _ => "",
                 };
+                let (open, close) = if next.is_ascii_uppercase() {
+                    ("[^[:", ":]]")
+                } else if depth > 0 {
+                    ("[:", ":]")
+                } else {
+                    ("[[:", ":]]")
+                };
                 if class.is_empty() {
                     out.push('\\');
                     out.push(next);
-                } else if next.is_ascii_uppercase() {
-                    out.push_str(&format!("[^[:{class}:]]"));
-                } else if depth > 0 {
-                    out.push_str(&format!("[:{class}:]"));
                 } else {
-                    out.push_str(&format!("[[:{class}:]]"));
+                    out.extend([open, class, close]);
                 }
             }
             '[' if depth > 0 && chars.peek() == Some(&':') => {

@@ -14,20 +14,21 @@ use syntect::util::LinesWithEndings;
 pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// The syntaxes, as written by `examples/syntax_dump.rs`: syntect's defaults, with YAML's
-/// Perl classes (`\s`, `\d`, `\w`) made ASCII, as YAML defines them, which compiles its
-/// expressions in about 8 ms instead of 13 (most pages of a small portal hold YAML).
-/// `tests/syntax_dump.rs` checks it is what the example writes.
+/// Perl classes (`\s`, `\d`, `\w`) made ASCII, as YAML defines them, which makes its
+/// expressions markedly cheaper to compile (docs/benchmarks.md). `tests/syntax_dump.rs`
+/// checks it is what the example writes and that it loads.
 pub const DUMP: &[u8] = include_bytes!("syntaxes.packdump");
 
 /// The syntaxes as loaded from [`DUMP`], to find a block's syntax by name. Nothing
 /// tokenizes with this set, so its regular expressions are never compiled and it stays
 /// small; the sets that tokenize are copies of it ([`shared`], [`with_syntaxes`]).
+///
+/// A dump this syntect cannot read (one written by another version; Cargo.toml pins the
+/// minor version, and the test above fails first) leaves the set empty: code is then shown
+/// as plain text rather than stopping the build.
 fn catalogue() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
-    SET.get_or_init(|| {
-        syntect::dumps::from_uncompressed_data(DUMP)
-            .expect("the embedded syntax dump loads (tests/syntax_dump.rs)")
-    })
+    SET.get_or_init(|| syntect::dumps::from_uncompressed_data(DUMP).unwrap_or_default())
 }
 
 /// The copy of the syntaxes that threads tokenize with until they have their own; its
@@ -66,7 +67,7 @@ thread_local! {
 /// thread goes through a lock on each search. In the shared set that thread is the warm-up
 /// thread ([`warm_up`]) or one of the workers, so all or half of a large site's lines took
 /// the slow path (a fifth more time in a measured YAML block). A copy of the set compiles
-/// its expressions again (about 10 ms for YAML) and the thread owns them, which pays on a
+/// its expressions again (milliseconds for YAML) and the thread owns them, which pays on a
 /// large site and would not on a small one, hence the threshold. The copy stays with its
 /// thread until [`release`]: about 2 MiB each for YAML alone, measured as the peak of a
 /// 12k-page build with 8 worker threads, 278-281 MiB against 267-268 MiB without copies.
