@@ -10,9 +10,13 @@
 //! classes `\s`, `\S`, `\d`, `\D`, `\w` and `\W` are made ASCII (`[[:space:]]` ...).
 //! YAML's own whitespace is space and tab (its line breaks CR and LF), its numbers and dates
 //! use ASCII digits, and `\w` only names a reserved directive; compiled as Unicode classes
-//! these expressions made YAML the dearest grammar to start (docs/benchmarks.md, "What
-//! changed after a888a0c"). On text without non-ASCII whitespace or digits the two tokenize
+//! these expressions made YAML costly to start (docs/benchmarks.md, "What changed after
+//! a888a0c"). On text without non-ASCII whitespace or digits the two tokenize
 //! alike (`tests/syntax_dump.rs`).
+//!
+//! It also adds TOML, which syntect's defaults lack, from `src/render/syntaxes/` ([`EXTRA`]),
+//! read with syntect's `yaml-load` loader (a dev-dependency feature; it brings the
+//! unmaintained `yaml-rust` into this example and the tests only, never into the binary).
 //!
 //! Rebuilt from its definitions, the set keeps every syntax, scope and extension but not
 //! the paths of syntect's source files, so `find_syntax_by_path` finds nothing in it
@@ -29,11 +33,18 @@ use syntect::parsing::{Regex, SyntaxSet, SyntaxSetBuilder};
 /// The syntaxes whose Perl classes are made ASCII.
 pub const ASCII_SYNTAXES: &[&str] = &["YAML"];
 
+/// The syntaxes added to syntect's defaults: their `.sublime-syntax` sources, by file name.
+pub const EXTRA: &[(&str, &str)] = &[(
+    "src/render/syntaxes/TOML.sublime-syntax",
+    include_str!("../src/render/syntaxes/TOML.sublime-syntax"),
+)];
+
 /// Where the dump lives in the repository.
 pub const DUMP_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/render/syntaxes.packdump");
 
 /// The syntax set to dump: syntect's defaults, with the classes of [`ASCII_SYNTAXES`] made
-/// ASCII. An expression that no longer compiles after the change is an error naming it.
+/// ASCII, and the [`EXTRA`] syntaxes. An expression that no longer compiles after the
+/// change, or an extra syntax that does not load, is an error naming it.
 pub fn syntaxes() -> Result<SyntaxSet, String> {
     let defaults = SyntaxSet::load_defaults_newlines().into_builder();
     // The definitions are linked by index into the set: rebuild it whole, in order.
@@ -43,6 +54,11 @@ pub fn syntaxes() -> Result<SyntaxSet, String> {
         if ASCII_SYNTAXES.contains(&definition.name.as_str()) {
             make_ascii(&mut definition)?;
         }
+        builder.add(definition);
+    }
+    for (file, source) in EXTRA {
+        let definition = SyntaxDefinition::load_from_str(source, true, None)
+            .map_err(|e| format!("{file}: {e}"))?;
         builder.add(definition);
     }
     Ok(builder.build())

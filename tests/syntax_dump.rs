@@ -52,8 +52,11 @@ fn the_dump_has_every_default_syntax() {
             .collect()
     };
     let ours = embedded();
-    assert_eq!(names(&ours), names(&SyntaxSet::load_defaults_newlines()));
-    assert!(ours.syntaxes().len() > 50);
+    let mut expected = names(&SyntaxSet::load_defaults_newlines());
+    assert!(expected.len() > 50);
+    // And ours, added last.
+    expected.push(("TOML".to_string(), vec!["toml".to_string()]));
+    assert_eq!(names(&ours), expected);
 }
 
 /// YAML as analysts write it, with every construct the grammar knows: on ASCII text the
@@ -245,4 +248,67 @@ fn other_escapes_and_posix_classes_are_kept() {
     assert_eq!(ascii_classes("a\\"), "a\\");
     // `\[` is an escaped bracket, not a class: the `\s` after it is outside any class.
     assert_eq!(ascii_classes(r"\[\s\]"), r"\[[[:space:]]\]");
+}
+
+/// A span of TOML highlighted as `scope` (the classes before `hl-toml`) around `text`.
+fn toml_span(scope: &str, text: &str) -> String {
+    let classes: Vec<String> = scope.split('.').map(|s| format!("hl-{s}")).collect();
+    format!(
+        "<span class=\"{} hl-toml\">{text}</span>",
+        classes.join(" ")
+    )
+}
+
+#[test]
+fn toml_is_highlighted() {
+    let code = "# Production, tonnes\n[production.\"CN\"]\ncountry = \"CN\" # note\n\
+                tonnes = 600_000\nhex = 0xDEAD_beef\nshare = -1.5e3\ndate = 2024-03-01\n\
+                at = 1979-05-27T07:32:00+02:00\nok = false\nlist = [1, 'two', { a = 3 }]\n\
+                note = \"\"\"\nsecond \\u00e9 line\"\"\"\n[[sources]]\nbad = \"open\nafter = 1\n";
+    let html = orebrief::render::highlight::code_block(code, "toml");
+    assert!(html.contains("data-lang=\"toml\""), "{html}");
+    for (scope, text) in [
+        ("punctuation.definition.comment", "#"),
+        ("entity.name.section.table", "production.&quot;CN&quot;"),
+        ("entity.name.tag", "country"),
+        ("keyword.operator.assignment", "="),
+        ("constant.numeric", "600_000"),
+        ("constant.numeric", "0xDEAD_beef"),
+        ("constant.numeric", "-1.5e3"),
+        ("constant.other.datetime", "2024-03-01"),
+        ("constant.other.datetime", "1979-05-27T07:32:00+02:00"),
+        ("constant.language.boolean", "false"),
+        ("punctuation.section.array.begin", "["),
+        ("punctuation.section.mapping.begin", "{"),
+        ("entity.name.tag", "a"),
+        ("constant.numeric", "3"),
+        ("constant.character.escape", "\\u00e9"),
+        ("entity.name.section.table.array", "sources"),
+        // An unterminated string ends with its line: the next line is a key again.
+        ("entity.name.tag", "after"),
+    ] {
+        let span = toml_span(scope, text);
+        assert!(html.contains(&span), "no {span} in\n{html}");
+    }
+    // The strings, the comment, and a multi-line string's second line inside it.
+    for (scope, inner) in [
+        ("string.quoted.double", "CN"),
+        ("string.quoted.single", "two"),
+        ("comment.line.number-sign", " note"),
+    ] {
+        let open = toml_span(scope, "").replace("</span>", "");
+        let at = html.find(&open).expect(scope);
+        assert!(html[at..].contains(inner), "{scope}: {inner}");
+    }
+    let triple = html
+        .split(&toml_span("string.quoted.triple.double", "").replace("</span>", ""))
+        .nth(1)
+        .expect("a multi-line string");
+    let end = triple
+        .find(&toml_span(
+            "punctuation.definition.string.end",
+            "&quot;&quot;&quot;",
+        ))
+        .expect("its end");
+    assert!(triple[..end].contains("\nsecond "), "{triple}");
 }
