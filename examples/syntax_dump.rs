@@ -22,8 +22,8 @@
 //! the paths of syntect's source files, so `find_syntax_by_path` finds nothing in it
 //! (orebrief finds syntaxes by a fence's language token).
 //!
-//! Run it again after upgrading syntect; `tests/syntax_dump.rs` fails while the file in the
-//! repository differs from what this writes.
+//! Run it again after upgrading syntect or editing a grammar; `tests/syntax_dump.rs` fails
+//! while the file in the repository differs from what this writes.
 
 use std::path::{Path, PathBuf};
 
