@@ -250,13 +250,15 @@ fn other_escapes_and_posix_classes_are_kept() {
     assert_eq!(ascii_classes(r"\[\s\]"), r"\[[[:space:]]\]");
 }
 
-/// A span of TOML highlighted as `scope` (the classes before `hl-toml`) around `text`.
-fn toml_span(scope: &str, text: &str) -> String {
+/// The opening tag of a span of TOML highlighted as `scope` (the classes before `hl-toml`).
+fn toml_open(scope: &str) -> String {
     let classes: Vec<String> = scope.split('.').map(|s| format!("hl-{s}")).collect();
-    format!(
-        "<span class=\"{} hl-toml\">{text}</span>",
-        classes.join(" ")
-    )
+    format!("<span class=\"{} hl-toml\">", classes.join(" "))
+}
+
+/// A whole span of TOML highlighted as `scope` around `text`.
+fn toml_span(scope: &str, text: &str) -> String {
+    format!("{}{text}</span>", toml_open(scope))
 }
 
 #[test]
@@ -290,18 +292,23 @@ fn toml_is_highlighted() {
         let span = toml_span(scope, text);
         assert!(html.contains(&span), "no {span} in\n{html}");
     }
-    // The strings, the comment, and a multi-line string's second line inside it.
+    // The strings and the comment: their text follows their opening mark (`"`, `'`, `#`)
+    // inside the span. Then a multi-line string's second line inside it.
     for (scope, inner) in [
         ("string.quoted.double", "CN"),
         ("string.quoted.single", "two"),
-        ("comment.line.number-sign", " note"),
+        ("comment.line.number-sign", " Production, tonnes"),
     ] {
-        let open = toml_span(scope, "").replace("</span>", "");
-        let at = html.find(&open).expect(scope);
-        assert!(html[at..].contains(inner), "{scope}: {inner}");
+        let open = toml_open(scope);
+        let at = html.find(&open).expect(scope) + open.len();
+        let after_mark = html[at..].split_once("</span>").expect("the mark's span").1;
+        assert!(
+            after_mark.starts_with(inner),
+            "{scope}: {inner} in {after_mark}"
+        );
     }
     let triple = html
-        .split(&toml_span("string.quoted.triple.double", "").replace("</span>", ""))
+        .split(&toml_open("string.quoted.triple.double"))
         .nth(1)
         .expect("a multi-line string");
     let end = triple
