@@ -266,6 +266,11 @@ fn start_warm_up(code: String, lang: String) -> Option<std::thread::ThreadId> {
         .name("highlight-warm-up".into())
         .spawn(move || {
             code_block(&code, &lang);
+            #[cfg(test)]
+            tests::FINISHED
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(std::thread::current().id());
         })
         .ok()?;
     let id = handle.thread().id();
@@ -406,25 +411,29 @@ mod tests {
         handle.join().unwrap();
     }
 
+    /// The warm-up threads that have finished their block, in the order they did.
+    pub(super) static FINISHED: Mutex<Vec<std::thread::ThreadId>> = Mutex::new(Vec::new());
+
     #[test]
     fn release_waits_for_a_warm_up_still_tokenizing() {
-        // Distinct lines, enough that the warm-up is still at work when `release` is called.
+        // Distinct lines, enough that the warm-up takes milliseconds: had `release` not
+        // waited, it would return long before the warm-up's last line.
         let code: String = (0..SHARED_LINES * 8)
             .map(|i| format!("key{i}: [w{i}, \"u{i}\"]\n"))
             .collect();
         let id = start_warm_up(code, "yaml".into()).expect("a warm-up thread");
-        let running = || {
+        release();
+        assert!(
+            FINISHED.lock().unwrap().contains(&id),
+            "release returned with the warm-up still running"
+        );
+        assert!(
             WARM_UPS
                 .lock()
                 .unwrap()
                 .iter()
-                .any(|h| h.thread().id() == id && !h.is_finished())
-        };
-        assert!(running(), "the warm-up ended before the test could release");
-        release();
-        assert!(
-            !running(),
-            "release returned with the warm-up still running"
+                .all(|h| h.thread().id() != id),
+            "the warm-up was not taken off the list"
         );
     }
 
