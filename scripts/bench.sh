@@ -23,9 +23,12 @@
 #   --tiny-runs K    runs of the tiny-site cold build (default 20)
 #   --ref REF        build orebrief from git REF in a clean snapshot (default: the working
 #                    tree as it is, reported as <commit>-dirty when src/ has changes)
+#   --bin PATH       time this orebrief binary instead of building one (reported as
+#                    "<commit> (--bin)"; tests/bench_tools.rs passes its debug build)
 #   --wait-load X    before each measurement wait (up to 10 min) for the 1-minute load
 #                    average to fall below X (default: do not wait)
 #   --no-hugo        skip Hugo
+#   --no-hyperfine   time the tiny site with a plain loop even where hyperfine is installed
 #   --hugo-max N     skip Hugo for corpora of over 6N+4 Markdown files and a tenth (default
 #                    2000: Hugo 0.111 needs about 4.5 GB for 12k pages here, so 60k pages
 #                    could exhaust a 24 GB machine)
@@ -45,8 +48,10 @@ BENCH_DIR="${BENCH_DIR:-$ROOT/target/bench}"
 RUNS=3
 TINY_RUNS=20
 REF=""
+BIN=""
 WAIT_LOAD=""
 HUGO=1
+HYPERFINE_OK=1
 DROP_CACHES=0
 HUGO_MAX=2000
 DOCS=1
@@ -57,8 +62,10 @@ while [ $# -gt 0 ]; do
     --runs) RUNS="$2"; shift 2 ;;
     --tiny-runs) TINY_RUNS="$2"; shift 2 ;;
     --ref) REF="$2"; shift 2 ;;
+    --bin) BIN="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2 ;;
     --wait-load) WAIT_LOAD="$2"; shift 2 ;;
     --no-hugo) HUGO=0; shift ;;
+    --no-hyperfine) HYPERFINE_OK=0; shift ;;
     --hugo-max) HUGO_MAX="$2"; shift 2 ;;
     --no-docs) DOCS=0; shift ;;
     --label) LABEL="$2"; shift 2 ;;
@@ -99,15 +106,23 @@ fi
 if [ $HUGO = 1 ] && ! command -v hugo >/dev/null; then
   log "installing hugo"; apt-get install -y hugo >/dev/null || { log "no hugo: skipping it"; HUGO=0; }
 fi
-HYPERFINE="$(command -v hyperfine || true)"
-if [ -z "$HYPERFINE" ]; then
-  apt-get install -y hyperfine >/dev/null 2>&1 || true
+HYPERFINE=""
+if [ $HYPERFINE_OK = 1 ]; then
   HYPERFINE="$(command -v hyperfine || true)"
+  if [ -z "$HYPERFINE" ]; then
+    apt-get install -y hyperfine >/dev/null 2>&1 || true
+    HYPERFINE="$(command -v hyperfine || true)"
+  fi
 fi
 
 # --- orebrief binary ---------------------------------------------------------------------
 cd "$ROOT"
-if [ -n "$REF" ]; then
+if [ -n "$BIN" ]; then
+  [ -x "$BIN" ] || { echo "--bin $BIN: not an executable file" >&2; exit 2; }
+  COMMIT="$(git rev-parse HEAD 2>/dev/null || echo unknown) (--bin)"
+  log "timing the given binary $BIN"
+  cp "$BIN" "$BENCH_DIR/bin/orebrief"
+elif [ -n "$REF" ]; then
   COMMIT="$(git rev-parse "$REF")"
   SNAP="$BENCH_DIR/src-$COMMIT"
   if [ ! -f "$SNAP/.complete" ]; then
@@ -249,7 +264,7 @@ EOF
     for _ in $(seq 1 "$TINY_RUNS"); do
       discard "$BENCH_DIR/out-tiny"
       local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N)
-      times+=("$(echo "$t1 - $t0" | bc)")
+      times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')")
     done
     printf '%s\n' "${times[@]}" | python3 -c '
 import json, statistics, sys
@@ -312,11 +327,15 @@ done
 rm -rf "$BENCH_DIR/out-tiny" "$TRASH"
 
 # --- report --------------------------------------------------------------------------------
-MACHINE="$(nproc) cores, $(lscpu | grep 'Model name' | sed 's/.*: *//'), $(free -h | awk '/^Mem:/ { print $2 " RAM" }')"
+# From /proc, so that the report needs neither lscpu nor free.
+MACHINE="$(nproc) cores, $(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/^MemTotal:/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
 CMD="scripts/bench.sh"
 [ -z "$REF" ] || CMD="$CMD --ref $REF"
+[ -z "$BIN" ] || CMD="$CMD --bin $BIN"
 [ "$RUNS" = 3 ] || CMD="$CMD --runs $RUNS"
+[ "$TINY_RUNS" = 20 ] || CMD="$CMD --tiny-runs $TINY_RUNS"
 [ $HUGO = 1 ] || CMD="$CMD --no-hugo"
+[ $HYPERFINE_OK = 1 ] || CMD="$CMD --no-hyperfine"
 [ $DROP_CACHES = 0 ] || CMD="$CMD --drop-caches"
 [ "$HUGO_MAX" = 2000 ] || CMD="$CMD --hugo-max $HUGO_MAX"
 CMD="$CMD ${SIZES[*]}"
@@ -324,5 +343,5 @@ python3 "$ROOT/scripts/bench-report.py" \
   --results "$RESULTS" --files "$BENCH_DIR/files.tsv" --corpora "$BENCH_DIR/corpora.tsv" \
   --tiny "$TINY_JSON" \
   --commit "$COMMIT" --machine "$MACHINE" --hugo "$HUGO_VERSION" --command "$CMD" \
-  --label "$LABEL" --uptime "$(uptime)" \
+  --label "$LABEL" --uptime "$(uptime 2>/dev/null || cat /proc/loadavg)" \
   $( [ $DOCS = 1 ] && echo --docs "$ROOT/docs/benchmarks.md" )

@@ -1,11 +1,12 @@
 //! The benchmark tools of issue 7, which docs/benchmarks.md's figures rest on: the corpus
 //! generator (`examples/gen_corpus.rs`), the independent corpus generator
-//! (`scripts/gen-independent-corpus.py`) and the Hugo converter
-//! (`scripts/bench-hugo-site.py`). A generated corpus must build with no error and no
-//! warning, and the Hugo site must show the same production tables and producers as
-//! orebrief, or the side-by-side figures compare different work.
+//! (`scripts/gen-independent-corpus.py`), the Hugo converter (`scripts/bench-hugo-site.py`),
+//! the report (`scripts/bench-report.py`) and the bench script itself (`scripts/bench.sh`).
+//! A generated corpus must build with no error and no warning, and the Hugo site must show
+//! the same production tables and producers as orebrief, or the side-by-side figures
+//! compare different work.
 //!
-//! The scripts need `python3` with PyYAML and `hugo` (`.ci/run` installs them); a missing
+//! The scripts need `python3` with PyYAML, `hugo` and GNU time (`.ci/run` installs them); a missing
 //! tool fails these tests with what to install, unless `OREBRIEF_SKIP_BENCH_TOOLS=1` says to
 //! skip them.
 
@@ -562,4 +563,111 @@ fn the_bench_report_computes_the_ratios_and_the_verdicts_of_the_targets() {
     );
     assert!(!written.contains("old table"));
     assert!(written.contains(report.trim_end()));
+}
+
+/// `scripts/bench.sh` end to end, with this test run's own binary (`--bin`) on two small
+/// corpora: one it generates (N=2) and a site folder (the independent generator's, N=3),
+/// Hugo beside it, two rounds, and the tiny site timed by the plain loop (`--no-hyperfine`,
+/// the path taken where hyperfine is missing). Every figure docs/benchmarks.md quotes comes
+/// from this script: its rows must alternate the tools, hold real measurements and reach
+/// the report, which must leave the docs alone under `--no-docs`.
+#[test]
+fn the_bench_script_times_both_tools_in_turns_and_reports_every_run() {
+    if !tools(true) {
+        return;
+    }
+    if !Path::new("/usr/bin/time").exists() {
+        if std::env::var("OREBRIEF_SKIP_BENCH_TOOLS").is_ok_and(|v| v == "1") {
+            eprintln!("skipping (OREBRIEF_SKIP_BENCH_TOOLS=1): no /usr/bin/time");
+            return;
+        }
+        panic!("this test needs GNU time: `apt-get install -y time` (.ci/run does)");
+    }
+    let work = TestSite::bare(&[]);
+    let bench = work.root().join("bench");
+    let folder = work.root().join("other");
+    run_tool(
+        "python3",
+        &[
+            &repo().join("scripts/gen-independent-corpus.py"),
+            Path::new("3"),
+            &folder,
+        ],
+    );
+    let folder_pages = walkdir::WalkDir::new(folder.join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .count();
+    let docs = repo().join("docs/benchmarks.md");
+    let docs_before = std::fs::read(&docs).unwrap();
+    let bin = env!("CARGO_BIN_EXE_orebrief");
+    let output = Command::new("bash")
+        .arg(repo().join("scripts/bench.sh"))
+        .env("BENCH_DIR", &bench)
+        .args(["--bin", bin, "--runs", "2", "--tiny-runs", "3"])
+        .args(["--no-hyperfine", "--no-docs", "2"])
+        .arg(&folder)
+        .output()
+        .expect("run scripts/bench.sh");
+    assert!(output.status.success(), "{}", show(&output));
+    let report = String::from_utf8_lossy(&output.stdout);
+
+    // Two rounds of each corpus, the tools taking turns, each run measured.
+    let results = std::fs::read_to_string(bench.join("results.tsv")).unwrap();
+    let rows: Vec<Vec<&str>> = results.lines().map(|l| l.split('\t').collect()).collect();
+    let order: Vec<(&str, &str, &str)> = rows.iter().map(|r| (r[0], r[1], r[2])).collect();
+    assert_eq!(
+        order,
+        [
+            ("orebrief", "2", "1"),
+            ("hugo", "2", "1"),
+            ("orebrief", "2", "2"),
+            ("hugo", "2", "2"),
+            ("orebrief", "dir1-other", "1"),
+            ("hugo", "dir1-other", "1"),
+            ("orebrief", "dir1-other", "2"),
+            ("hugo", "dir1-other", "2"),
+        ],
+        "{results}"
+    );
+    for row in &rows {
+        let wall: f64 = row[3].parse().unwrap();
+        let cpu: f64 = row[4].parse().unwrap();
+        let rss_kib: u64 = row[5].parse().unwrap();
+        assert!(wall > 0.0 && cpu > 0.0, "{row:?}");
+        // Each tool holds its own code and the site: more than a few MiB.
+        assert!(rss_kib > 4096, "{row:?}");
+    }
+
+    // The report shows each corpus for both tools, the command and the tiny site.
+    for (key, pages) in [("N=2", 16), ("other", folder_pages)] {
+        for tool in ["orebrief", "hugo"] {
+            let row = format!("| {pages} ({key}) | {tool} |");
+            assert!(report.contains(&row), "missing {row:?} in\n{report}");
+        }
+    }
+    let command = format!(
+        "- command: `scripts/bench.sh --bin {bin} --runs 2 --tiny-runs 3 --no-hyperfine 2 {}`",
+        folder.display()
+    );
+    assert!(
+        report.contains(&command),
+        "missing {command:?} in\n{report}"
+    );
+    assert!(report.contains("(--bin)"), "{report}");
+    for tool in ["orebrief", "hugo"] {
+        let row = format!("| {tool} | loop | 3 |");
+        assert!(report.contains(&row), "missing {row:?} in\n{report}");
+    }
+    assert!(report.contains("tiny-site cold build: "), "{report}");
+
+    // The outputs are gone, and `--no-docs` left docs/benchmarks.md as it was.
+    for left in ["out-tiny", "trash", "out-orebrief-2", "out-hugo-2"] {
+        assert!(!bench.join(left).exists(), "{left} was left in {bench:?}");
+    }
+    assert!(
+        std::fs::read(&docs).unwrap() == docs_before,
+        "--no-docs wrote the docs"
+    );
 }
