@@ -3,6 +3,7 @@
 //! dump embedded in the binary ([`DUMP`]), and only when some page has a code block.
 
 use std::cell::{Cell, RefCell};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use rustc_hash::FxHashMap;
@@ -42,10 +43,36 @@ fn shared() -> Arc<SyntaxSet> {
 }
 
 /// The lines a thread tokenizes with the shared syntax set before it takes a copy of its
-/// own (see [`with_syntaxes`]); fewer in tests, so that they reach the switch.
+/// own (see [`with_syntaxes`]) on a small site; fewer in tests, so that they reach the switch.
 const SHARED_LINES: usize = if cfg!(test) { 64 } else { 4096 };
 
-/// A thread's own copy of the syntax set, once it has tokenized [`SHARED_LINES`] lines.
+/// The pages with fenced code from which every thread takes its own copy of the syntaxes at
+/// its first line ([`plan`]).
+pub const OWN_COPIES_FROM: usize = 100;
+
+/// The lines a thread tokenizes with the shared set before taking its own copy, for the
+/// build under way: [`SHARED_LINES`], or 0 once [`plan`] has been told of a large site.
+static SHARED_LIMIT: AtomicUsize = AtomicUsize::new(SHARED_LINES);
+
+/// Tells the highlighter how many pages of the bodies about to be rendered hold a code fence.
+/// From [`OWN_COPIES_FROM`] on, each thread tokenizes with its own copy from its first line,
+/// rather than with the shared set for its first [`SHARED_LINES`] lines.
+///
+/// On the generator's portals (docs/benchmarks.md, "What changed after 7ed9dcd"), copies from
+/// the first line made a `check` of 1,004 pages 8 to 14% faster and one of 184 pages 13 to
+/// 15%; on 64 pages they made no difference, and on the 22-page tiny site they cost about
+/// 4 ms (one compilation of the syntax per thread instead of one in all), hence the cutoff.
+pub fn plan(fenced_pages: usize) {
+    let limit = if fenced_pages >= OWN_COPIES_FROM {
+        0
+    } else {
+        SHARED_LINES
+    };
+    SHARED_LIMIT.store(limit, Ordering::Relaxed);
+}
+
+/// A thread's own copy of the syntax set, once it has tokenized [`SHARED_LINES`] lines (or
+/// from its first line on a large site: [`plan`]).
 struct Local {
     own: RefCell<Option<SyntaxSet>>,
     shared_lines: Cell<usize>,
@@ -61,7 +88,8 @@ thread_local! {
 }
 
 /// Calls `f` with the syntax set this thread tokenizes with: the shared one at first, then,
-/// once the thread has tokenized [`SHARED_LINES`] lines, a copy of its own.
+/// once the thread has tokenized [`SHARED_LINES`] lines (none on a large site: [`plan`]), a
+/// copy of its own.
 ///
 /// Each regular expression of the regex crate (which fancy-regex runs its plain parts on)
 /// keeps a pool of search caches, fast only for the thread that used it first; every other
@@ -69,7 +97,7 @@ thread_local! {
 /// thread ([`warm_up`]) or one of the workers, so all or half of a large site's lines took
 /// the slow path (a fifth more time in a measured YAML block). A copy of the set compiles
 /// its expressions again (milliseconds for YAML) and the thread owns them, which pays on a
-/// large site and would not on a small one, hence the threshold. The copy stays with its
+/// large site and would not on a small one, hence the threshold and [`plan`]. The copy stays with its
 /// thread until [`release`]: about 2 MiB each for YAML alone, measured as the peak of a
 /// 12k-page build with 8 worker threads, 278-281 MiB against 267-268 MiB without copies.
 /// Parse states hold indices into the set (and captured text), and the copies are the same
@@ -81,7 +109,7 @@ fn with_syntaxes<R>(f: impl FnOnce(&SyntaxSet) -> R) -> R {
         }
         let lines = local.shared_lines.get() + 1;
         local.shared_lines.set(lines);
-        if lines > SHARED_LINES {
+        if lines > SHARED_LIMIT.load(Ordering::Relaxed) {
             *local.own.borrow_mut() = Some(catalogue().clone());
             f(local.own.borrow().as_ref().expect("just set"))
         } else {
@@ -435,6 +463,25 @@ mod tests {
                 .all(|h| h.thread().id() != id),
             "the warm-up was not taken off the list"
         );
+    }
+
+    #[test]
+    fn on_a_large_site_each_thread_tokenizes_with_its_own_copy_from_its_first_line() {
+        // A line no other test tokenizes, different for each call, so that the memo does not
+        // answer it and the thread tokenizes it itself.
+        let own_after_one_line = |fenced: usize| {
+            plan(fenced);
+            std::thread::spawn(move || {
+                code_block(&format!("plan_test_{fenced}: [one]\n"), "yaml");
+                LOCAL.with(|l| l.own.borrow().is_some())
+            })
+            .join()
+            .unwrap()
+        };
+        let large = own_after_one_line(OWN_COPIES_FROM);
+        let small = own_after_one_line(OWN_COPIES_FROM - 1);
+        assert!(large, "no copy at the first line of a large site");
+        assert!(!small, "a copy at the first line of a small site");
     }
 
     #[test]
