@@ -59,7 +59,7 @@ static SHARED_LIMIT: AtomicUsize = AtomicUsize::new(SHARED_LINES);
 /// rather than with the shared set for its first [`SHARED_LINES`] lines.
 ///
 /// On the generator's portals (docs/benchmarks.md, "What changed after 7ed9dcd"), copies from
-/// the first line made a `check` of 1,004 pages 8 to 14% faster and one of 184 pages 13 to
+/// the first line made a `check` of 1,004 pages 8 to 14% faster and one of 184 pages 6 to
 /// 15%; on 64 pages they made no difference, and on the 22-page tiny site they cost about
 /// 4 ms (one compilation of the syntax per thread instead of one in all), hence the cutoff.
 pub fn plan(fenced_pages: usize) {
