@@ -34,6 +34,12 @@ fn repo() -> &'static Path {
 /// `hugo` is set) are there. Panics with what to install when they are not, unless
 /// `OREBRIEF_SKIP_BENCH_TOOLS=1`.
 fn tools(hugo: bool) -> bool {
+    tools_and_time(hugo, false)
+}
+
+/// [`tools`], and GNU time (`/usr/bin/time`, which `scripts/bench.sh` times builds with)
+/// when `time` is set.
+fn tools_and_time(hugo: bool, time: bool) -> bool {
     let works = |program: &str, args: &[&str]| {
         Command::new(program)
             .args(args)
@@ -47,6 +53,9 @@ fn tools(hugo: bool) -> bool {
     if hugo && !works("hugo", &["version"]) {
         missing.push("hugo");
     }
+    if time && !Path::new("/usr/bin/time").exists() {
+        missing.push("GNU time");
+    }
     if missing.is_empty() {
         return true;
     }
@@ -58,7 +67,7 @@ fn tools(hugo: bool) -> bool {
         return false;
     }
     panic!(
-        "this test needs {}: install them with `apt-get install -y python3 python3-yaml hugo` \
+        "this test needs {}: install them with `apt-get install -y python3 python3-yaml hugo time` \
          (.ci/run does), or set OREBRIEF_SKIP_BENCH_TOOLS=1 to skip it",
         missing.join(" and ")
     );
@@ -75,6 +84,19 @@ fn run_tool(program: &str, args: &[&Path]) {
         output.status.success(),
         "{program} {args:?} failed\n{}",
         show(&output)
+    );
+}
+
+/// Writes the independent generator's corpus for `n` minerals into `dir`.
+fn independent_corpus(n: usize, dir: &Path) {
+    let n = n.to_string();
+    run_tool(
+        "python3",
+        &[
+            &repo().join("scripts/gen-independent-corpus.py"),
+            Path::new(&n),
+            dir,
+        ],
     );
 }
 
@@ -234,14 +256,7 @@ fn the_independent_corpus_builds_with_no_warning_in_both_profiles() {
     }
     let site = TestSite::bare(&[]);
     let dir = site.root().join("corpus");
-    run_tool(
-        "python3",
-        &[
-            &repo().join("scripts/gen-independent-corpus.py"),
-            Path::new("12"),
-            &dir,
-        ],
-    );
+    independent_corpus(12, &dir);
     for profile in [
         orebrief::config::Profile::Public,
         orebrief::config::Profile::Internal,
@@ -573,27 +588,13 @@ fn the_bench_report_computes_the_ratios_and_the_verdicts_of_the_targets() {
 /// the report, which must leave the docs alone under `--no-docs`.
 #[test]
 fn the_bench_script_times_both_tools_in_turns_and_reports_every_run() {
-    if !tools(true) {
+    if !tools_and_time(true, true) {
         return;
-    }
-    if !Path::new("/usr/bin/time").exists() {
-        if std::env::var("OREBRIEF_SKIP_BENCH_TOOLS").is_ok_and(|v| v == "1") {
-            eprintln!("skipping (OREBRIEF_SKIP_BENCH_TOOLS=1): no /usr/bin/time");
-            return;
-        }
-        panic!("this test needs GNU time: `apt-get install -y time` (.ci/run does)");
     }
     let work = TestSite::bare(&[]);
     let bench = work.root().join("bench");
     let folder = work.root().join("other");
-    run_tool(
-        "python3",
-        &[
-            &repo().join("scripts/gen-independent-corpus.py"),
-            Path::new("3"),
-            &folder,
-        ],
-    );
+    independent_corpus(3, &folder);
     let folder_pages = walkdir::WalkDir::new(folder.join("content"))
         .into_iter()
         .filter_map(Result::ok)
