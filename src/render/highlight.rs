@@ -50,20 +50,29 @@ const SHARED_LINES: usize = if cfg!(test) { 64 } else { 4096 };
 /// its first line ([`plan`]).
 pub const OWN_COPIES_FROM: usize = 100;
 
+/// The pages with fenced code from which threads go back to the shared set for their first
+/// [`SHARED_LINES`] lines ([`plan`]).
+pub const OWN_COPIES_UNTIL: usize = 2000;
+
 /// The lines a thread tokenizes with the shared set before taking its own copy, for the
-/// build under way: [`SHARED_LINES`], or 0 once [`plan`] has been told of a large site.
+/// build under way: [`SHARED_LINES`], or 0 once [`plan`] has been told of a mid-sized site.
 static SHARED_LIMIT: AtomicUsize = AtomicUsize::new(SHARED_LINES);
 
 /// Tells the highlighter how many pages of the bodies about to be rendered hold a code fence.
-/// From [`OWN_COPIES_FROM`] on, each thread tokenizes with its own copy from its first line,
-/// rather than with the shared set for its first [`SHARED_LINES`] lines.
+/// From [`OWN_COPIES_FROM`] to [`OWN_COPIES_UNTIL`] such pages, each thread tokenizes with its
+/// own copy from its first line, rather than with the shared set for its first
+/// [`SHARED_LINES`] lines.
 ///
 /// On the generator's portals (docs/benchmarks.md, "What changed after 7ed9dcd"), copies from
 /// the first line made a `check` of 1,004 pages 8 to 14% faster and one of 184 pages 6 to
 /// 15%; on 64 pages they made no difference, and on the 22-page tiny site they cost about
-/// 4 ms (one compilation of the syntax per thread instead of one in all), hence the cutoff.
+/// 4 ms (one compilation of the syntax per thread instead of one in all), hence the lower
+/// bound. The upper one is for memory: each copy compiles every language its thread meets,
+/// and on the independent 12k-page corpus (code in eleven languages) copies from the first
+/// line raised the peak from 236 to 267 MiB, over the 250 MiB target, for no gain measured
+/// at that size (the first 4,096 lines are a small part of such a build).
 pub fn plan(fenced_pages: usize) {
-    let limit = if fenced_pages >= OWN_COPIES_FROM {
+    let limit = if (OWN_COPIES_FROM..OWN_COPIES_UNTIL).contains(&fenced_pages) {
         0
     } else {
         SHARED_LINES
@@ -72,7 +81,7 @@ pub fn plan(fenced_pages: usize) {
 }
 
 /// A thread's own copy of the syntax set, once it has tokenized [`SHARED_LINES`] lines (or
-/// from its first line on a large site: [`plan`]).
+/// from its first line on a mid-sized site: [`plan`]).
 struct Local {
     own: RefCell<Option<SyntaxSet>>,
     shared_lines: Cell<usize>,
@@ -88,7 +97,7 @@ thread_local! {
 }
 
 /// Calls `f` with the syntax set this thread tokenizes with: the shared one at first, then,
-/// once the thread has tokenized [`SHARED_LINES`] lines (none on a large site: [`plan`]), a
+/// once the thread has tokenized [`SHARED_LINES`] lines (none on a mid-sized site: [`plan`]), a
 /// copy of its own.
 ///
 /// Each regular expression of the regex crate (which fancy-regex runs its plain parts on)
@@ -466,7 +475,7 @@ mod tests {
     }
 
     #[test]
-    fn on_a_large_site_each_thread_tokenizes_with_its_own_copy_from_its_first_line() {
+    fn on_a_mid_sized_site_each_thread_tokenizes_with_its_own_copy_from_its_first_line() {
         // A line no other test tokenizes, different for each call, so that the memo does not
         // answer it and the thread tokenizes it itself.
         let own_after_one_line = |fenced: usize| {
@@ -478,10 +487,16 @@ mod tests {
             .join()
             .unwrap()
         };
-        let large = own_after_one_line(OWN_COPIES_FROM);
+        let mid = own_after_one_line(OWN_COPIES_FROM);
+        let mid_top = own_after_one_line(OWN_COPIES_UNTIL - 1);
         let small = own_after_one_line(OWN_COPIES_FROM - 1);
-        assert!(large, "no copy at the first line of a large site");
+        let large = own_after_one_line(OWN_COPIES_UNTIL);
+        assert!(
+            mid && mid_top,
+            "no copy at the first line of a mid-sized site"
+        );
         assert!(!small, "a copy at the first line of a small site");
+        assert!(!large, "a copy at the first line of a large site");
     }
 
     #[test]
