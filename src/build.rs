@@ -245,7 +245,6 @@ pub fn prepare(
 ) -> Option<Prepared> {
     problems.extend(loaded.diagnostics);
     let root = loaded.root;
-    let fenced_pages = loaded.fenced.len();
     let templates = match templates {
         Ok(t) => Some(t),
         Err(mut e) => {
@@ -287,7 +286,6 @@ pub fn prepare(
         .iter_mut()
         .map(|p| std::mem::take(&mut p.body))
         .collect();
-    crate::render::highlight::plan(fenced_pages);
     let bodies: Vec<Result<RenderedBody, Vec<Diagnostic>>> = {
         let renderer = renderer(&site, &urls, &templates);
         let linker = Linker::new(&site, &urls);

@@ -3,7 +3,6 @@
 //! dump embedded in the binary ([`DUMP`]), and only when some page has a code block.
 
 use std::cell::{Cell, RefCell};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use rustc_hash::FxHashMap;
@@ -43,45 +42,10 @@ fn shared() -> Arc<SyntaxSet> {
 }
 
 /// The lines a thread tokenizes with the shared syntax set before it takes a copy of its
-/// own (see [`with_syntaxes`]) on a small site; fewer in tests, so that they reach the switch.
+/// own (see [`with_syntaxes`]); fewer in tests, so that they reach the switch.
 const SHARED_LINES: usize = if cfg!(test) { 64 } else { 4096 };
 
-/// The pages with fenced code from which every thread takes its own copy of the syntaxes at
-/// its first line ([`plan`]).
-pub const OWN_COPIES_FROM: usize = 100;
-
-/// The pages with fenced code from which threads go back to the shared set for their first
-/// [`SHARED_LINES`] lines ([`plan`]).
-pub const OWN_COPIES_UNTIL: usize = 2000;
-
-/// The lines a thread tokenizes with the shared set before taking its own copy, for the
-/// build under way: [`SHARED_LINES`], or 0 once [`plan`] has been told of a mid-sized site.
-static SHARED_LIMIT: AtomicUsize = AtomicUsize::new(SHARED_LINES);
-
-/// Tells the highlighter how many pages of the bodies about to be rendered hold a code fence.
-/// From [`OWN_COPIES_FROM`] to [`OWN_COPIES_UNTIL`] such pages, each thread tokenizes with its
-/// own copy from its first line, rather than with the shared set for its first
-/// [`SHARED_LINES`] lines.
-///
-/// On the generator's portals (docs/benchmarks.md, "What changed after 7ed9dcd"), copies from
-/// the first line made a `check` of 1,004 pages 8 to 14% faster and one of 184 pages 6 to
-/// 15%; on 64 pages they made no difference, and on the 22-page tiny site they cost about
-/// 4 ms (one compilation of the syntax per thread instead of one in all), hence the lower
-/// bound. The upper one is for memory: each copy compiles every language its thread meets,
-/// and on the independent 12k-page corpus (code in eleven languages) copies from the first
-/// line raised the peak from 236 to 267 MiB, over the 250 MiB target, for no gain measured
-/// at that size (the first 4,096 lines are a small part of such a build).
-pub fn plan(fenced_pages: usize) {
-    let limit = if (OWN_COPIES_FROM..OWN_COPIES_UNTIL).contains(&fenced_pages) {
-        0
-    } else {
-        SHARED_LINES
-    };
-    SHARED_LIMIT.store(limit, Ordering::Relaxed);
-}
-
-/// A thread's own copy of the syntax set, once it has tokenized [`SHARED_LINES`] lines (or
-/// from its first line on a mid-sized site: [`plan`]).
+/// A thread's own copy of the syntax set, once it has tokenized [`SHARED_LINES`] lines.
 struct Local {
     own: RefCell<Option<SyntaxSet>>,
     shared_lines: Cell<usize>,
@@ -97,8 +61,7 @@ thread_local! {
 }
 
 /// Calls `f` with the syntax set this thread tokenizes with: the shared one at first, then,
-/// once the thread has tokenized [`SHARED_LINES`] lines (none on a mid-sized site: [`plan`]), a
-/// copy of its own.
+/// once the thread has tokenized [`SHARED_LINES`] lines, a copy of its own.
 ///
 /// Each regular expression of the regex crate (which fancy-regex runs its plain parts on)
 /// keeps a pool of search caches, fast only for the thread that used it first; every other
@@ -106,7 +69,7 @@ thread_local! {
 /// thread ([`warm_up`]) or one of the workers, so all or half of a large site's lines took
 /// the slow path (a fifth more time in a measured YAML block). A copy of the set compiles
 /// its expressions again (milliseconds for YAML) and the thread owns them, which pays on a
-/// large site and would not on a small one, hence the threshold and [`plan`]. The copy stays with its
+/// large site and would not on a small one, hence the threshold. The copy stays with its
 /// thread until [`release`]: about 2 MiB each for YAML alone, measured as the peak of a
 /// 12k-page build with 8 worker threads, 278-281 MiB against 267-268 MiB without copies.
 /// Parse states hold indices into the set (and captured text), and the copies are the same
@@ -118,7 +81,7 @@ fn with_syntaxes<R>(f: impl FnOnce(&SyntaxSet) -> R) -> R {
         }
         let lines = local.shared_lines.get() + 1;
         local.shared_lines.set(lines);
-        if lines > SHARED_LIMIT.load(Ordering::Relaxed) {
+        if lines > SHARED_LINES {
             *local.own.borrow_mut() = Some(catalogue().clone());
             f(local.own.borrow().as_ref().expect("just set"))
         } else {
@@ -318,9 +281,14 @@ fn start_warm_up(code: String, lang: String) -> Option<std::thread::ThreadId> {
     Some(id)
 }
 
+/// Held while warm-ups are joined: a `release` that finds the list already taken by another
+/// still waits until that one has joined them.
+static JOINING: Mutex<()> = Mutex::new(());
+
 /// Waits for every warm-up started so far. A warm-up that panicked is let be: the renderer
 /// meets the same block and reports whatever went wrong.
 fn join_warm_ups() {
+    let _joining = JOINING.lock().unwrap_or_else(PoisonError::into_inner);
     let warm_ups = std::mem::take(&mut *WARM_UPS.lock().unwrap_or_else(PoisonError::into_inner));
     for handle in warm_ups {
         let _ = handle.join();
@@ -472,31 +440,6 @@ mod tests {
                 .all(|h| h.thread().id() != id),
             "the warm-up was not taken off the list"
         );
-    }
-
-    #[test]
-    fn on_a_mid_sized_site_each_thread_tokenizes_with_its_own_copy_from_its_first_line() {
-        // A line no other test tokenizes, different for each call, so that the memo does not
-        // answer it and the thread tokenizes it itself.
-        let own_after_one_line = |fenced: usize| {
-            plan(fenced);
-            std::thread::spawn(move || {
-                code_block(&format!("plan_test_{fenced}: [one]\n"), "yaml");
-                LOCAL.with(|l| l.own.borrow().is_some())
-            })
-            .join()
-            .unwrap()
-        };
-        let mid = own_after_one_line(OWN_COPIES_FROM);
-        let mid_top = own_after_one_line(OWN_COPIES_UNTIL - 1);
-        let small = own_after_one_line(OWN_COPIES_FROM - 1);
-        let large = own_after_one_line(OWN_COPIES_UNTIL);
-        assert!(
-            mid && mid_top,
-            "no copy at the first line of a mid-sized site"
-        );
-        assert!(!small, "a copy at the first line of a small site");
-        assert!(!large, "a copy at the first line of a large site");
     }
 
     #[test]
