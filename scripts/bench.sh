@@ -14,7 +14,7 @@
 # times full builds into an empty output folder with /usr/bin/time -v, the two tools taking
 # turns: wall time, CPU time (user+sys) and peak RSS, median of --runs runs. Before the
 # corpora it times a cold build of a tiny site (N=3: 18 pages plus 4 index pages) with
-# hyperfine (or a loop of 20 runs without it). Every measurement records the 1-minute load
+# hyperfine (or, without it or with --no-hyperfine, a plain loop of --tiny-runs builds). Every measurement records the 1-minute load
 # average at its start. The results table goes to stdout and replaces the block between the
 # bench markers in docs/benchmarks.md.
 #
@@ -23,8 +23,9 @@
 #   --tiny-runs K    runs of the tiny-site cold build (default 20)
 #   --ref REF        build orebrief from git REF in a clean snapshot (default: the working
 #                    tree as it is, reported as <commit>-dirty when src/ has changes)
-#   --bin PATH       time this orebrief binary instead of building one (reported as
-#                    "<commit> (--bin)"; tests/bench_tools.rs passes its debug build)
+#   --bin PATH       time this orebrief binary instead of building one; not with --ref.
+#                    The report names the binary and its --version, and the repository's
+#                    HEAD only as such (tests/bench_tools.rs passes its debug build)
 #   --wait-load X    before each measurement wait (up to 10 min) for the 1-minute load
 #                    average to fall below X (default: do not wait)
 #   --no-hugo        skip Hugo
@@ -62,7 +63,9 @@ while [ $# -gt 0 ]; do
     --runs) RUNS="$2"; shift 2 ;;
     --tiny-runs) TINY_RUNS="$2"; shift 2 ;;
     --ref) REF="$2"; shift 2 ;;
-    --bin) BIN="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2 ;;
+    --bin)
+      [ -f "$2" ] && [ -x "$2" ] || { echo "--bin $2: not an executable file" >&2; exit 2; }
+      BIN="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2 ;;
     --wait-load) WAIT_LOAD="$2"; shift 2 ;;
     --no-hugo) HUGO=0; shift ;;
     --no-hyperfine) HYPERFINE_OK=0; shift ;;
@@ -78,6 +81,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(2000)
+if [ -n "$BIN" ] && [ -n "$REF" ]; then
+  echo "--bin and --ref name two different binaries: give one of them" >&2
+  exit 2
+fi
 if [ $DROP_CACHES = 1 ] && ! [ -w /proc/sys/vm/drop_caches ]; then
   echo "--drop-caches needs write access to /proc/sys/vm/drop_caches (run as root)" >&2
   exit 2
@@ -118,10 +125,10 @@ fi
 # --- orebrief binary ---------------------------------------------------------------------
 cd "$ROOT"
 if [ -n "$BIN" ]; then
-  [ -x "$BIN" ] || { echo "--bin $BIN: not an executable file" >&2; exit 2; }
-  COMMIT="$(git rev-parse HEAD 2>/dev/null || echo unknown) (--bin)"
+  # The script cannot tell which commit a given binary was built from: it says so.
+  COMMIT="binary $BIN ($("$BIN" --version 2>/dev/null | head -1)) (--bin; repository HEAD $(git rev-parse HEAD 2>/dev/null || echo unknown))"
   log "timing the given binary $BIN"
-  cp "$BIN" "$BENCH_DIR/bin/orebrief"
+  [ "$BIN" -ef "$BENCH_DIR/bin/orebrief" ] || cp "$BIN" "$BENCH_DIR/bin/orebrief"
 elif [ -n "$REF" ]; then
   COMMIT="$(git rev-parse "$REF")"
   SNAP="$BENCH_DIR/src-$COMMIT"
@@ -263,7 +270,11 @@ EOF
     local times=()
     for _ in $(seq 1 "$TINY_RUNS"); do
       discard "$BENCH_DIR/out-tiny"
-      local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N)
+      local t0 t1; t0=$(date +%s.%N)
+      if ! "$@" > "$BENCH_DIR/last.log" 2>&1; then
+        cat "$BENCH_DIR/last.log" >&2; log "FAILED: $*"; exit 1
+      fi
+      t1=$(date +%s.%N)
       times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')")
     done
     printf '%s\n' "${times[@]}" | python3 -c '
@@ -331,14 +342,14 @@ rm -rf "$BENCH_DIR/out-tiny" "$TRASH"
 MACHINE="$(nproc) cores, $(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/^MemTotal:/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
 CMD="scripts/bench.sh"
 [ -z "$REF" ] || CMD="$CMD --ref $REF"
-[ -z "$BIN" ] || CMD="$CMD --bin $BIN"
+[ -z "$BIN" ] || CMD="$CMD --bin $(printf '%q' "$BIN")"
 [ "$RUNS" = 3 ] || CMD="$CMD --runs $RUNS"
 [ "$TINY_RUNS" = 20 ] || CMD="$CMD --tiny-runs $TINY_RUNS"
 [ $HUGO = 1 ] || CMD="$CMD --no-hugo"
 [ $HYPERFINE_OK = 1 ] || CMD="$CMD --no-hyperfine"
 [ $DROP_CACHES = 0 ] || CMD="$CMD --drop-caches"
 [ "$HUGO_MAX" = 2000 ] || CMD="$CMD --hugo-max $HUGO_MAX"
-CMD="$CMD ${SIZES[*]}"
+for spec in "${SIZES[@]}"; do CMD="$CMD $(printf '%q' "$spec")"; done
 python3 "$ROOT/scripts/bench-report.py" \
   --results "$RESULTS" --files "$BENCH_DIR/files.tsv" --corpora "$BENCH_DIR/corpora.tsv" \
   --tiny "$TINY_JSON" \

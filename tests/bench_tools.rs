@@ -603,6 +603,31 @@ fn the_bench_script_times_both_tools_in_turns_and_reports_every_run() {
     let docs = repo().join("docs/benchmarks.md");
     let docs_before = std::fs::read(&docs).unwrap();
     let bin = env!("CARGO_BIN_EXE_orebrief");
+    // Refused before any work: a --bin that is not there, and --bin with --ref.
+    for (args, says) in [
+        (
+            vec!["--bin", "/nonexistent/orebrief"],
+            "--bin /nonexistent/orebrief: not an executable file",
+        ),
+        (
+            vec!["--bin", bin, "--ref", "HEAD"],
+            "--bin and --ref name two different binaries",
+        ),
+    ] {
+        let refused = Command::new("bash")
+            .arg(repo().join("scripts/bench.sh"))
+            .env("BENCH_DIR", &bench)
+            .args(&args)
+            .output()
+            .expect("run scripts/bench.sh");
+        assert_eq!(refused.status.code(), Some(2), "{}", show(&refused));
+        assert!(
+            String::from_utf8_lossy(&refused.stderr).contains(says),
+            "{}",
+            show(&refused)
+        );
+    }
+    assert!(!bench.exists(), "a refused run wrote {bench:?}");
     let output = Command::new("bash")
         .arg(repo().join("scripts/bench.sh"))
         .env("BENCH_DIR", &bench)
@@ -656,7 +681,10 @@ fn the_bench_script_times_both_tools_in_turns_and_reports_every_run() {
         report.contains(&command),
         "missing {command:?} in\n{report}"
     );
-    assert!(report.contains("(--bin)"), "{report}");
+    // The binary is named as given, with its version; the repository's HEAD only as such.
+    let named = format!("binary {bin} (orebrief ");
+    assert!(report.contains(&named), "missing {named:?} in\n{report}");
+    assert!(report.contains("(--bin; repository HEAD "), "{report}");
     for tool in ["orebrief", "hugo"] {
         let row = format!("| {tool} | loop | 3 |");
         assert!(report.contains(&row), "missing {row:?} in\n{report}");
