@@ -14,8 +14,8 @@
 # times full builds into an empty output folder with /usr/bin/time -v, the two tools taking
 # turns: wall time, CPU time (user+sys) and peak RSS, median of --runs runs. Before the
 # corpora it times a cold build of a tiny site (N=3: 18 pages plus 4 index pages) with
-# hyperfine (or, without it or with --no-hyperfine, a plain loop of --tiny-runs builds). Every measurement records the 1-minute load
-# average at its start. The results table goes to stdout and replaces the block between the
+# hyperfine (or, without it or with --no-hyperfine, a plain loop of --tiny-runs builds).
+# Every measurement records the 1-minute load average at its start. The results table goes to stdout and replaces the block between the
 # bench markers in docs/benchmarks.md.
 #
 # Options:
