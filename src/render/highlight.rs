@@ -25,8 +25,8 @@ pub const DUMP: &[u8] = include_bytes!("syntaxes.packdump");
 /// small; the sets that tokenize are copies of it ([`shared`], [`with_syntaxes`]).
 ///
 /// A dump this syntect cannot read (one written by another version; Cargo.toml pins the
-/// minor version, and the test above fails first) leaves the set empty: code is then shown
-/// as plain text rather than stopping the build.
+/// minor version, and `tests/syntax_dump.rs` fails first) leaves the set empty: code is then
+/// shown as plain text rather than stopping the build.
 fn catalogue() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
     SET.get_or_init(|| syntect::dumps::from_uncompressed_data(DUMP).unwrap_or_default())
