@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Edit-to-reload latency of `orebrief serve` on a generated portal.
 
-    scripts/serve-bench.py [--n 2000] [--runs 10] [--corpus DIR] [--bin PATH] [--keep]
+    scripts/serve-bench.py [--n 2000] [--runs 10] [--pause S] [--corpus DIR] [--bin PATH] [--keep]
 
 Generates the portal with `cargo run --release --example gen_corpus -- N DIR` (N=2000 makes
 12,000 pages) unless DIR already holds one, starts `orebrief serve` on a free port, listens to
@@ -13,10 +13,12 @@ the live-reload event stream like an open page, and times three kinds of edit to
 
 For each edit it reports the time from the file's write to the `reload` event reaching the
 page (which includes the 30 ms debounce of the file watcher) and the rebuild time `serve`
-prints. Edits follow each other 0.3 s after each reload, as while writing, so the second phase
-(search, print and site-wide files, run after 1.5 s without changes) does not run between
-them; its time is reported once at the end. With OREBRIEF_SERVE_TIMINGS=1 the steps of each
-rebuild are printed too. Only loopback is used.
+prints. Edits follow each other 0.3 s after each reload (`--pause`), as while writing, so the
+second phase (search, print and site-wide files, run after 1.5 s without changes) does not run
+between them; its time is reported once at the end. With `--pause 2` each edit comes while
+that second phase runs (it starts 1.5 s after the reload), as when writing resumes after a
+short stop. With OREBRIEF_SERVE_TIMINGS=1 the steps of each rebuild are printed too. Only
+loopback is used.
 """
 
 import argparse
@@ -121,6 +123,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--pause", type=float, default=0.3, help="seconds from a reload to the next edit")
     ap.add_argument("--corpus", default="/tmp/orebrief-serve-bench")
     ap.add_argument("--bin", default=os.path.join(ROOT, "target/release/orebrief"))
     ap.add_argument("--keep", action="store_true", help="keep the generated corpus")
@@ -162,6 +165,7 @@ def main():
     try:
         for kind, edit, pattern in kinds:
             e2e, rebuild = [], []
+            first = len(server.lines)
             for i in range(args.runs):
                 mark = len(server.lines)
                 text = edit(i)
@@ -172,7 +176,8 @@ def main():
                 t1 = time.perf_counter()
                 if name != "reload":
                     raise SystemExit("%s edit %d: got %r, not reload" % (kind, i, name))
-                j, line = server.wait_line(r"^rebuilt ", mark)
+                # The pages' rebuild, not a second phase that ended in the meantime.
+                j, line = server.wait_line(r"^rebuilt (?!search, print)", mark)
                 if not re.search(pattern, line):
                     print("  note: %s edit %d rebuilt as: %s" % (kind, i, line))
                 rebuild.append(float(re.search(r"in (\d+) ms", line).group(1)))
@@ -180,10 +185,15 @@ def main():
                     for _, step in server.lines[mark:j]:
                         print("    " + step.strip())
                 e2e.append((t1 - t0) * 1000)
-                time.sleep(0.3)
+                time.sleep(args.pause)
             results[kind] = (e2e, rebuild)
             print("%-8s write -> reload event: %s ms" % (kind, ms(e2e)), flush=True)
             print("%-8s rebuild (pages):       %s ms" % ("", ms(rebuild)), flush=True)
+            phases = [l for _, l in server.lines[first:] if l.startswith(("put off search", "rebuilt search"))]
+            if phases:
+                put_off = sum(l.startswith("put off") for l in phases)
+                print("%-8s second phase meanwhile: %d put off for an edit, %d finished"
+                      % ("", put_off, len(phases) - put_off), flush=True)
         mark = len(server.lines)
         _, line = server.wait_line(r"^rebuilt search, print", mark)
         print("then, after 1.5 s without changes: " + line, flush=True)

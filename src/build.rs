@@ -536,6 +536,64 @@ pub struct Only {
     pub site_files: bool,
     /// The theme's and the site's static files.
     pub static_files: bool,
+    /// Asked while the search, print and site-wide files are written whether to give up on
+    /// them (`serve` does when a change comes in); what was written is then incomplete.
+    pub stop: Stop,
+}
+
+/// A check [`write_site`] makes between the pieces of the search, print and site-wide files
+/// (each print part, each brief, every write to a streamed file): once it returns `true`
+/// they are left unfinished and the build's output must be thrown away. The default never
+/// stops. The check must go on returning `true` once it has (see [`Stop::stopped`]).
+#[derive(Clone, Default)]
+pub struct Stop(Option<std::sync::Arc<dyn Fn() -> bool + Send + Sync>>);
+
+impl Stop {
+    /// A stop asked through `check`.
+    pub fn new(check: impl Fn() -> bool + Send + Sync + 'static) -> Stop {
+        Stop(Some(std::sync::Arc::new(check)))
+    }
+
+    /// Whether this can stop at all (the default cannot).
+    pub fn can_stop(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// Whether to stop now.
+    pub fn stopped(&self) -> bool {
+        self.0.as_ref().is_some_and(|check| check())
+    }
+}
+
+impl std::fmt::Debug for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Stop(check)"
+        } else {
+            "Stop(never)"
+        })
+    }
+}
+
+/// A streamed output's writer that fails once [`Stop::stopped`], so that a long file (the
+/// portal print, the search index, `portal.json`) is given up part of the way through.
+struct Stoppable<'w> {
+    out: &'w mut (dyn std::io::Write + Send),
+    stop: &'w Stop,
+}
+
+impl std::io::Write for Stoppable<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.stop.stopped() {
+            // Not `ErrorKind::Interrupted`, which `write_all` retries.
+            return Err(std::io::Error::other("stopped"));
+        }
+        self.out.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// Renders and writes the outputs of a prepared build (all of them, or `only` those);
@@ -661,8 +719,22 @@ pub fn write_site(
     // while the print pages render in parallel beside them, so that neither core idles
     // through the serial files.
     let generated = today.to_string();
+    let stop = only.map_or(&Stop(None), |o| &o.stop);
     let write_stream = |rel: &str, fill: &mut Fill<'_>| {
-        if let Err(e) = sink.write_with(rel, fill) {
+        if stop.stopped() {
+            return;
+        }
+        let written = if stop.can_stop() {
+            // Checked once per 64 KiB, not at each of `serde_json`'s many small writes.
+            sink.write_with(rel, |out| {
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, Stoppable { out, stop });
+                fill(&mut out)?;
+                std::io::Write::flush(&mut out)
+            })
+        } else {
+            sink.write_with(rel, fill)
+        };
+        if let Err(e) = written {
             io_error.lock().expect("io error").get_or_insert(e);
         }
     };
@@ -682,7 +754,7 @@ pub fn write_site(
                 });
                 lap("  search index", &mut clock);
             }
-            if only.is_none_or(|o| o.site_files) {
+            if only.is_none_or(|o| o.site_files) && !stop.stopped() {
                 site_files(
                     site,
                     urls,
@@ -709,6 +781,7 @@ pub fn write_site(
                 &page_html,
                 &write_stream,
                 &script,
+                stop,
             )
         },
     );
@@ -803,6 +876,7 @@ fn print_pages(
     page_html: &(dyn Fn(Result<String, Diagnostic>, &str) + Sync),
     write_stream: &WriteStream<'_>,
     inject: &(dyn Fn(&str) -> String + Sync),
+    stop: &Stop,
 ) -> usize {
     use crate::render::print;
     let mut clock = Instant::now();
@@ -854,6 +928,9 @@ fn print_pages(
         // `print_to_string`).
         let parallel = briefs.len() < rayon::current_num_threads();
         briefs.par_iter().for_each(|&i| {
+            if stop.stopped() {
+                return;
+            }
             page_html(
                 renderer.brief_print(i, bodies).and_then(|doc| {
                     renderer.print_to_string(&doc, bodies, Some(&annexes), parallel)

@@ -7,9 +7,11 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use orebrief::BuildOptions;
+use orebrief::build::Stop;
 use orebrief::serve::incremental::{Changes, Incremental};
 use orebrief::serve::store::Store;
 use orebrief::serve::{ServeOptions, Server};
@@ -567,6 +569,103 @@ fn front_matter_edits_equal_a_full_build() {
         "two files",
         &["content/minerals/beta.md", "content/companies/bolt.md"],
     );
+}
+
+/// Applies a mineral's new title (shown by the search index, the print pages and the
+/// site-wide files) without finishing, and returns the output served right after.
+fn retitle_without_finishing(s: &mut Session) -> BTreeMap<String, Arc<Vec<u8>>> {
+    s.site.replace(
+        "content/minerals/alpha.md",
+        "title: Alpha",
+        "title: Alphanium",
+    );
+    let mut changes = Changes::default();
+    orebrief::serve::watch::classify(Path::new("content/minerals/alpha.md"), &mut changes);
+    s.state.apply(&changes).unwrap();
+    assert!(s.state.has_deferred());
+    s.store.snapshot()
+}
+
+/// A stop that says so from its `after`-th check on, counting its checks.
+fn stop_after(after: usize) -> (Stop, Arc<AtomicUsize>) {
+    let checks = Arc::new(AtomicUsize::new(0));
+    let counted = checks.clone();
+    let stop = Stop::new(move || counted.fetch_add(1, Ordering::SeqCst) >= after);
+    (stop, checks)
+}
+
+#[test]
+fn a_stopped_finish_serves_the_last_outputs_and_the_next_finish_completes_them() {
+    // How many checks a finish that is never stopped makes, on the same edit.
+    let total = {
+        let mut s = Session::new();
+        retitle_without_finishing(&mut s);
+        let (never, checks) = stop_after(usize::MAX);
+        let done = s.state.finish_unless(&never).unwrap();
+        assert!(done.is_some(), "a finish never stopped completes");
+        assert!(!s.state.has_deferred());
+        checks.load(Ordering::SeqCst)
+    };
+    // The search index, each print page, each brief and every streamed write are checked.
+    assert!(total > 10, "only {total} checks");
+    let edited = Site::new();
+    edited.replace(
+        "content/minerals/alpha.md",
+        "title: Alpha",
+        "title: Alphanium",
+    );
+    let want = full(&edited.options());
+    for after in [0, 1, total / 3, total / 2, total - 1] {
+        let mut s = Session::new();
+        let before = retitle_without_finishing(&mut s);
+        assert!(
+            !String::from_utf8_lossy(&before["search-index.js"]).contains("Alphanium"),
+            "the search index is deferred"
+        );
+        let (stop, _) = stop_after(after);
+        let done = s.state.finish_unless(&stop).unwrap();
+        assert!(
+            done.is_none(),
+            "stopped at check {after} of {total}, yet finished"
+        );
+        assert!(
+            s.state.has_deferred(),
+            "stopped at check {after}: nothing left to do"
+        );
+        // Every file served is the one of before the finish or the one of a full build:
+        // nothing written after the stop is kept.
+        let got = s.store.snapshot();
+        for (path, bytes) in &got {
+            assert!(
+                before.get(path) == Some(bytes) || want.get(path) == Some(bytes),
+                "stopped at check {after}: {path} is neither the old file nor the new"
+            );
+        }
+        for path in before.keys().chain(want.keys()) {
+            assert!(
+                got.contains_key(path),
+                "stopped at check {after}: {path} is gone"
+            );
+        }
+        // Requests for the deferred files wait for them.
+        let waiting = {
+            let store = s.store.clone();
+            std::thread::spawn(move || store.get("search-index.js"))
+        };
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(
+            !waiting.is_finished(),
+            "stopped at check {after}: a request for the search index did not wait"
+        );
+        s.state.finish().unwrap();
+        let served = waiting.join().unwrap().unwrap();
+        assert!(String::from_utf8_lossy(&served).contains("Alphanium"));
+        assert_same(
+            &format!("a finish after a stop at check {after}"),
+            &s.store.snapshot(),
+            &want,
+        );
+    }
 }
 
 #[test]

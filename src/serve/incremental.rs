@@ -190,6 +190,25 @@ fn render(prep: &Prepared, options: &BuildOptions, only: &Only) -> Result<Layer,
         .collect())
 }
 
+/// [`render`], unless `stop` stops it: `None` then. Output written after a stop is
+/// incomplete, and an error may come from the stop itself, so either is thrown away.
+fn render_unless(
+    prep: &Prepared,
+    options: &BuildOptions,
+    only: Only,
+    stop: &build::Stop,
+) -> Result<Option<Layer>, Error> {
+    let only = Only {
+        stop: stop.clone(),
+        ..only
+    };
+    let files = render(prep, options, &only);
+    if stop.stopped() {
+        return Ok(None);
+    }
+    files.map(Some)
+}
+
 fn unit_of(site: &Site, i: usize) -> Unit {
     let page = &site.pages[i];
     match page.kind {
@@ -581,56 +600,82 @@ impl Incremental {
     /// Writes what the last rebuild deferred: the search index and page, the print pages and
     /// (after an incremental rebuild) the site-wide files. Requests for them wait meanwhile.
     pub fn finish(&mut self) -> Result<Rebuilt, Error> {
+        let done = self.finish_unless(&build::Stop::default())?;
+        Ok(done.expect("a build that never stops finishes"))
+    }
+
+    /// [`Incremental::finish`], given up when `stop` says so (`serve` stops it when a change
+    /// comes in, so that the change is shown without waiting for outputs it will make stale
+    /// again): `None` then. What was not finished stays deferred, and requests for it go on
+    /// waiting; the files served meanwhile are those of the last finish.
+    pub fn finish_unless(&mut self, stop: &build::Stop) -> Result<Option<Rebuilt>, Error> {
         let started = Instant::now();
         let Some(deferred) = self.deferred.take() else {
-            return Ok(Rebuilt {
+            return Ok(Some(Rebuilt {
                 scope: "nothing".into(),
                 rendered: 0,
                 changed: 0,
                 warnings: Vec::new(),
                 elapsed: started.elapsed(),
-            });
+            }));
         };
-        let result = (|| -> Result<usize, Error> {
-            let mut changed = 0;
-            if deferred.search_and_print {
-                let files = render(
-                    &self.prep,
-                    &self.options,
-                    &Only {
-                        search_and_print: true,
-                        ..Only::default()
-                    },
-                )?;
-                changed += self.store.update(|l| {
-                    let n = files
-                        .iter()
-                        .filter(|(k, v)| l.search_and_print.get(*k).is_none_or(|o| o != *v))
-                        .count()
-                        + l.search_and_print
-                            .keys()
-                            .filter(|k| !files.contains_key(*k))
-                            .count();
-                    l.search_and_print = files;
-                    n
-                });
-            }
-            if deferred.site_files {
-                let units = BTreeSet::from([Unit::SiteFiles]);
-                let files = render(&self.prep, &self.options, &only_of(&units))?;
-                changed += self.merge(&units, files);
-            }
-            Ok(changed)
-        })();
+        let result = self.write_deferred(deferred, stop);
+        if let Ok(None) = result {
+            return Ok(None);
+        }
+        // Done, or failed (the error is shown; the next change tries again): requests stop
+        // waiting either way.
         self.store.set_pending(false);
-        let changed = result?;
-        Ok(Rebuilt {
+        Ok(Some(Rebuilt {
             scope: "search, print and site-wide files".into(),
             rendered: 0,
-            changed,
+            changed: result?.unwrap_or(0),
             warnings: Vec::new(),
             elapsed: started.elapsed(),
-        })
+        }))
+    }
+
+    /// Writes the `deferred` outputs into the store and returns how many files changed;
+    /// `None` when `stop` stopped them, what is left of `deferred` deferred again.
+    fn write_deferred(
+        &mut self,
+        mut deferred: Only,
+        stop: &build::Stop,
+    ) -> Result<Option<usize>, Error> {
+        let mut changed = 0;
+        if deferred.search_and_print {
+            let only = Only {
+                search_and_print: true,
+                ..Only::default()
+            };
+            let Some(files) = render_unless(&self.prep, &self.options, only, stop)? else {
+                self.deferred = Some(deferred);
+                return Ok(None);
+            };
+            changed += self.store.update(|l| {
+                let n = files
+                    .iter()
+                    .filter(|(k, v)| l.search_and_print.get(*k).is_none_or(|o| o != *v))
+                    .count()
+                    + l.search_and_print
+                        .keys()
+                        .filter(|k| !files.contains_key(*k))
+                        .count();
+                l.search_and_print = files;
+                n
+            });
+            deferred.search_and_print = false;
+        }
+        if deferred.site_files {
+            let units = BTreeSet::from([Unit::SiteFiles]);
+            let Some(files) = render_unless(&self.prep, &self.options, only_of(&units), stop)?
+            else {
+                self.deferred = Some(deferred);
+                return Ok(None);
+            };
+            changed += self.merge(&units, files);
+        }
+        Ok(Some(changed))
     }
 
     /// Rebuilds what `changes` touch. On an error nothing changes: the last good output stays.

@@ -16,6 +16,7 @@ pub mod watch;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -81,6 +82,8 @@ enum Message {
     WatchError(String),
     /// A request waits for the search, print or site-wide files.
     Wanted,
+    /// Nothing changed for [`IDLE`]: time for the search, print and site-wide files.
+    Idle,
     Shutdown,
 }
 
@@ -95,12 +98,33 @@ fn from_watch(result: Result<Changes, String>) -> Message {
     }
 }
 
+/// The check that stops the search, print and site-wide files once `news` is raised (a
+/// change came in, or `serve` is stopping), unless a request waits for them: the change is
+/// then rebuilt first, and they follow once nothing changes for [`IDLE`]. Once it has said
+/// stop it keeps saying so, as [`build::Stop`](crate::build::Stop) requires.
+fn give_way(news: Arc<AtomicBool>, store: Arc<Store>) -> crate::build::Stop {
+    let said = AtomicBool::new(false);
+    crate::build::Stop::new(move || {
+        if said.load(Ordering::SeqCst) {
+            return true;
+        }
+        let stop = news.load(Ordering::SeqCst) && !store.has_waiters();
+        if stop {
+            said.store(true, Ordering::SeqCst);
+        }
+        stop
+    })
+}
+
 /// A running `serve`: the HTTP server, the watcher and the rebuild thread.
 pub struct Server {
     url: String,
     addr: SocketAddr,
     http: http::Http,
     tx: Sender<Message>,
+    /// Raised with every change, and to stop: the search, print and site-wide files being
+    /// rebuilt give way ([`give_way`]).
+    news: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
     store: Arc<Store>,
     hub: Arc<Hub>,
@@ -176,7 +200,17 @@ impl Server {
                     .send(Message::Wanted);
             });
         }
-        let watcher = watch::Watcher::start(&root, options.debounce, tx.clone(), from_watch)
+        let news = Arc::new(AtomicBool::new(false));
+        let wrap = {
+            let news = news.clone();
+            move |result: Result<Changes, String>| {
+                if result.is_ok() {
+                    news.store(true, Ordering::SeqCst);
+                }
+                from_watch(result)
+            }
+        };
+        let watcher = watch::Watcher::start(&root, options.debounce, tx.clone(), wrap)
             .map_err(|e| ServeError::Watch(root.clone(), e))?;
         if verbose {
             eprintln!("building {} ...", root.display());
@@ -209,9 +243,13 @@ impl Server {
             .map_err(|e| ServeError::Bind(addr.to_string(), e))?;
         let thread = {
             let (store, hub) = (store.clone(), hub.clone());
+            let shared = Shared {
+                store: store.clone(),
+                news: news.clone(),
+            };
             std::thread::Builder::new()
                 .name("orebrief-rebuild".into())
-                .spawn(move || rebuild_loop(rx, watcher, build, state, store, hub, verbose))
+                .spawn(move || rebuild_loop(rx, watcher, build, state, shared, hub, verbose))
                 .map_err(|e| ServeError::Bind(addr.to_string(), e))?
         };
         Ok(Server {
@@ -219,6 +257,7 @@ impl Server {
             addr,
             http,
             tx,
+            news,
             thread: Some(thread),
             store,
             hub,
@@ -248,6 +287,7 @@ impl Server {
     /// Stops watching and serving, closing every connection. A rebuild still running is
     /// waited for up to `wait`, then left to end with the process.
     pub fn shutdown_within(mut self, wait: Duration) {
+        self.news.store(true, Ordering::SeqCst);
         let _ = self.tx.send(Message::Shutdown);
         self.hub.close();
         self.http.stop();
@@ -287,25 +327,43 @@ pub fn serve(options: ServeOptions, open: bool) -> Result<(), ServeError> {
     Ok(())
 }
 
+/// What the rebuild loop shares with the server.
+struct Shared {
+    /// The output served.
+    store: Arc<Store>,
+    /// Raised with every change (see [`give_way`]).
+    news: Arc<AtomicBool>,
+}
+
 fn rebuild_loop(
     rx: Receiver<Message>,
     mut watcher: watch::Watcher,
     options: BuildOptions,
     mut state: Option<Incremental>,
-    store: Arc<Store>,
+    shared: Shared,
     hub: Arc<Hub>,
     verbose: bool,
 ) {
+    let Shared { store, news } = shared;
     // Changes of a failed rebuild, tried again with the next ones.
     let mut carried = Changes::default();
-    let finish = |state: &mut Option<Incremental>| {
-        if let Some(s) = state.as_mut().filter(|s| s.has_deferred()) {
-            match s.finish() {
-                Ok(r) => report(&r, verbose),
-                Err(e) => {
-                    print_errors(&e);
-                    hub.error(&diagnostics_of(&e));
-                }
+    // The search, print and site-wide files; when `give_way` is given, put off again should
+    // a change come in meanwhile.
+    let finish = |state: &mut Option<Incremental>, give_way: Option<crate::build::Stop>| {
+        let Some(s) = state.as_mut().filter(|s| s.has_deferred()) else {
+            return;
+        };
+        let started = std::time::Instant::now();
+        match s.finish_unless(&give_way.unwrap_or_default()) {
+            Ok(Some(r)) => report(&r, verbose),
+            Ok(None) if verbose => eprintln!(
+                "put off search, print and site-wide files after {} ms",
+                started.elapsed().as_millis()
+            ),
+            Ok(None) => {}
+            Err(e) => {
+                print_errors(&e);
+                hub.error(&diagnostics_of(&e));
             }
         }
     };
@@ -315,7 +373,7 @@ fn rebuild_loop(
         let message = if state.as_ref().is_some_and(Incremental::has_deferred) {
             match rx.recv_timeout(IDLE) {
                 Ok(m) => m,
-                Err(mpsc::RecvTimeoutError::Timeout) => Message::Wanted,
+                Err(mpsc::RecvTimeoutError::Timeout) => Message::Idle,
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,
             }
         } else {
@@ -327,7 +385,13 @@ fn rebuild_loop(
         let mut changes = match message {
             Message::Shutdown => break,
             Message::Wanted => {
-                finish(&mut state);
+                finish(&mut state, None);
+                continue;
+            }
+            Message::Idle => {
+                // Nothing came for a while: news raised before now is old news.
+                news.store(false, Ordering::SeqCst);
+                finish(&mut state, Some(give_way(news.clone(), store.clone())));
                 continue;
             }
             Message::WatchError(e) => {
@@ -341,6 +405,7 @@ fn rebuild_loop(
             match more {
                 Message::Shutdown => break 'outer,
                 Message::Wanted => wanted = true,
+                Message::Idle => {}
                 Message::WatchError(e) => eprintln!("watch error: {e}"),
                 Message::Changed(c) => changes.merge(c),
             }
@@ -363,7 +428,7 @@ fn rebuild_loop(
                     hub.clear();
                 }
                 if wanted {
-                    finish(&mut state);
+                    finish(&mut state, None);
                 }
                 if let Some(s) = state.as_mut() {
                     s.prepare_next();
@@ -377,4 +442,43 @@ fn rebuild_loop(
         }
     }
     watcher.stop();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_deferred_outputs_give_way_to_news_unless_a_request_waits_and_stay_stopped() {
+        let news = Arc::new(AtomicBool::new(false));
+        let store = Arc::new(Store::new());
+        let stop = give_way(news.clone(), store.clone());
+        assert!(!stop.stopped(), "no news yet");
+        news.store(true, Ordering::SeqCst);
+        assert!(stop.stopped());
+        // Once stopped, the output so far is incomplete: it stays stopped.
+        news.store(false, Ordering::SeqCst);
+        assert!(stop.stopped());
+
+        // A request waiting for the deferred files: they do not give way.
+        store.update(|l| {
+            l.search_and_print
+                .insert("search-index.js".into(), Arc::new(b"old".to_vec()));
+        });
+        store.set_pending(true);
+        let (tx, rx) = mpsc::channel();
+        let tx = std::sync::Mutex::new(tx);
+        store.on_wait(move || tx.lock().unwrap().send(()).unwrap());
+        let waiting = {
+            let store = store.clone();
+            std::thread::spawn(move || store.get("search-index.js"))
+        };
+        rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        let stop = give_way(news.clone(), store.clone());
+        news.store(true, Ordering::SeqCst);
+        assert!(!stop.stopped(), "stopped while a request waits");
+        store.set_pending(false);
+        assert_eq!(waiting.join().unwrap().unwrap().as_slice(), b"old");
+        assert!(stop.stopped(), "the request was answered: news stops it");
+    }
 }

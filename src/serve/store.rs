@@ -7,6 +7,7 @@
 //! then the pages with their data exports and the site-wide files.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Duration;
 
@@ -67,6 +68,17 @@ pub struct Store {
     pending: Mutex<bool>,
     ready: Condvar,
     waker: Waker,
+    /// Requests waiting for the stale files.
+    waiting: AtomicUsize,
+}
+
+/// Counts a waiting request out when dropped.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// How long a request for a file still being rebuilt waits before it is answered anyway.
@@ -113,7 +125,16 @@ impl Store {
         *self.waker.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(Box::new(wake));
     }
 
+    /// Whether a request is waiting for the stale files (the rebuild that makes them must
+    /// then not give way to a change).
+    pub fn has_waiters(&self) -> bool {
+        self.waiting.load(Ordering::SeqCst) > 0
+    }
+
     fn wait_ready(&self) {
+        // Counted before the rebuild is asked for, so that it sees the request.
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        let _waiting = Waiting(&self.waiting);
         if let Some(wake) = self
             .waker
             .0
@@ -192,11 +213,18 @@ mod tests {
                 .insert("search/index.html".into(), bytes("old"));
         });
         store.set_pending(true);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let tx = Mutex::new(tx);
+        store.on_wait(move || tx.lock().unwrap().send(()).unwrap());
         assert_eq!(store.get("index.html").unwrap().as_slice(), b"home");
+        assert!(!store.has_waiters());
         let waiting = {
             let store = store.clone();
             std::thread::spawn(move || store.get("search/index.html"))
         };
+        // The request asks for the rebuild, and is counted as waiting by then.
+        rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        assert!(store.has_waiters());
         std::thread::sleep(Duration::from_millis(50));
         store.update(|l| {
             l.search_and_print
@@ -204,5 +232,6 @@ mod tests {
         });
         store.set_pending(false);
         assert_eq!(waiting.join().unwrap().unwrap().as_slice(), b"new");
+        assert!(!store.has_waiters());
     }
 }

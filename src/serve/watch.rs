@@ -57,7 +57,7 @@ impl Watcher {
         root: &Path,
         debounce: Duration,
         tx: Sender<M>,
-        wrap: fn(Result<Changes, String>) -> M,
+        wrap: impl Fn(Result<Changes, String>) -> M + Send + 'static,
     ) -> notify::Result<Watcher> {
         let base = root.to_path_buf();
         let handler = move |result: DebounceEventResult| {
