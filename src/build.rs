@@ -541,17 +541,29 @@ pub struct Only {
     pub stop: Stop,
 }
 
-/// A check [`write_site`] makes between the pieces of the search, print and site-wide files
-/// (each print part, each brief, every write to a streamed file): once it returns `true`
-/// they are left unfinished and the build's output must be thrown away. The default never
-/// stops. The check must go on returning `true` once it has (see [`Stop::stopped`]).
+/// A check [`write_site`] makes while it writes the search, print and site-wide files (before
+/// each brief's print page and each streamed file, and once per 64 KiB a streamed file
+/// writes, so the portal print stops after the chunk of parts it is rendering): once it says
+/// stop, those are left unfinished and the build's output must be thrown away. The default
+/// never stops. A stop latches: once [`Stop::stopped`] has returned `true` it always does,
+/// whatever the check would say later, so that a caller asking afterwards learns that the
+/// output is incomplete.
 #[derive(Clone, Default)]
-pub struct Stop(Option<std::sync::Arc<dyn Fn() -> bool + Send + Sync>>);
+pub struct Stop(Option<std::sync::Arc<Latch>>);
+
+/// The check of a [`Stop`], and whether it has said stop.
+struct Latch {
+    check: Box<dyn Fn() -> bool + Send + Sync>,
+    said: std::sync::atomic::AtomicBool,
+}
 
 impl Stop {
     /// A stop asked through `check`.
     pub fn new(check: impl Fn() -> bool + Send + Sync + 'static) -> Stop {
-        Stop(Some(std::sync::Arc::new(check)))
+        Stop(Some(std::sync::Arc::new(Latch {
+            check: Box::new(check),
+            said: std::sync::atomic::AtomicBool::new(false),
+        })))
     }
 
     /// Whether this can stop at all (the default cannot).
@@ -559,9 +571,20 @@ impl Stop {
         self.0.is_some()
     }
 
-    /// Whether to stop now.
+    /// Whether to stop now: `true` once the check has said so, ever since.
     pub fn stopped(&self) -> bool {
-        self.0.as_ref().is_some_and(|check| check())
+        use std::sync::atomic::Ordering;
+        let Some(latch) = &self.0 else {
+            return false;
+        };
+        if latch.said.load(Ordering::SeqCst) {
+            return true;
+        }
+        let stop = (latch.check)();
+        if stop {
+            latch.said.store(true, Ordering::SeqCst);
+        }
+        stop
     }
 }
 
@@ -1002,5 +1025,22 @@ mod tests {
             today == before || today == after,
             "{today} against {before}"
         );
+    }
+
+    #[test]
+    fn a_stop_latches_and_the_default_never_stops() {
+        let default = Stop::default();
+        assert!(!default.can_stop() && !default.stopped());
+        let say = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop = {
+            let say = say.clone();
+            Stop::new(move || say.load(std::sync::atomic::Ordering::SeqCst))
+        };
+        assert!(stop.can_stop() && !stop.stopped());
+        say.store(true, std::sync::atomic::Ordering::SeqCst);
+        assert!(stop.stopped());
+        say.store(false, std::sync::atomic::Ordering::SeqCst);
+        assert!(stop.stopped(), "a stop that said stop goes on saying so");
+        assert!(stop.clone().stopped(), "clones share the latch");
     }
 }

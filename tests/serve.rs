@@ -14,8 +14,12 @@ use orebrief::BuildOptions;
 use orebrief::build::Stop;
 use orebrief::serve::incremental::{Changes, Incremental};
 use orebrief::serve::store::Store;
-use orebrief::serve::{ServeOptions, Server};
+use orebrief::serve::{Phases, ServeOptions, Server};
 use tempfile::TempDir;
+
+#[allow(dead_code)]
+#[path = "../examples/gen_corpus.rs"]
+mod gen_corpus;
 
 // ---------------------------------------------------------------------------------------------
 // The fixture: two minerals, two companies (a facility each way, an agreement), two briefs, a
@@ -665,6 +669,41 @@ fn a_stopped_finish_serves_the_last_outputs_and_the_next_finish_completes_them()
             &s.store.snapshot(),
             &want,
         );
+    }
+}
+
+#[test]
+fn requests_for_search_and_print_files_not_written_yet_wait_for_them() {
+    // A first phase stopped before it wrote anything: the search and print files do not
+    // exist yet, and a request for one has them written and waits, rather than a 404.
+    let site = Site::new();
+    for path in [
+        "search-index.js",
+        "search/index.html",
+        "print/index.html",
+        "briefs/outlook/print/index.html",
+    ] {
+        let store = Arc::new(Store::new());
+        let (mut state, _) = Incremental::build(site.options(), store.clone()).unwrap();
+        let (stop, _) = stop_after(0);
+        assert!(state.finish_unless(&stop).unwrap().is_none());
+        assert!(
+            !store.snapshot().contains_key(path),
+            "{path} already written"
+        );
+        let (tx, rx) = std::sync::mpsc::channel();
+        let tx = std::sync::Mutex::new(tx);
+        store.on_wait(move || {
+            let _ = tx.lock().unwrap().send(());
+        });
+        let waiting = {
+            let store = store.clone();
+            std::thread::spawn(move || store.get(path))
+        };
+        rx.recv_timeout(Duration::from_secs(10))
+            .unwrap_or_else(|_| panic!("a request for {path} did not wait"));
+        state.finish().unwrap();
+        assert!(waiting.join().unwrap().is_some(), "{path} was not served");
     }
 }
 
@@ -1376,4 +1415,91 @@ fn every_page_of_the_sample_portal_edited_equals_a_full_build() {
             s.step(&format!("the title of {rel}"), &[rel]);
         }
     }
+}
+
+/// Polls `server`'s phases until `done` holds of them.
+fn phases_until(server: &Server, what: &str, done: impl Fn(Phases) -> bool) -> Phases {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let phases = server.phases();
+        if done(phases) {
+            return phases;
+        }
+        assert!(Instant::now() < deadline, "{what} never came: {phases:?}");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+#[test]
+fn an_edit_during_the_search_and_print_phase_puts_it_off_and_it_follows() {
+    // A portal large enough for the phase to take a while: 600 pages and their print pages.
+    let dir = tempfile::Builder::new()
+        .prefix("orebrief-serve-phase-")
+        .tempdir()
+        .unwrap();
+    gen_corpus::Corpus::new(100, gen_corpus::DEFAULT_SEED)
+        .write(dir.path(), false)
+        .unwrap();
+    let minerals = dir.path().join("content/minerals");
+    let mut names: Vec<String> = std::fs::read_dir(&minerals)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".md") && !n.starts_with('_'))
+        .collect();
+    names.sort();
+    let file = minerals.join(&names[0]);
+    let page = format!("/minerals/{}/", names[0].trim_end_matches(".md"));
+    let original = std::fs::read_to_string(&file).unwrap();
+    let edit = |n: usize| {
+        std::fs::write(&file, format!("{original}\nPhase test edit {n}.\n")).unwrap();
+    };
+    let server = Server::start(ServeOptions {
+        build: BuildOptions {
+            root: dir.path().to_path_buf(),
+            today: Some(today()),
+            ..BuildOptions::default()
+        },
+        port: 0,
+        next_free_port: false,
+        verbose: false,
+        ..ServeOptions::default()
+    })
+    .unwrap();
+    let addr = server.addr();
+    let mut events = Events::connect(addr);
+    phases_until(&server, "the first phase's end", |p| p.finished >= 1);
+    // Edits, each saved as soon as the phase after the one before has started, until one
+    // comes while a phase runs (a phase may end before the watcher has reported the edit).
+    let mut n = 0;
+    let put_off = loop {
+        n += 1;
+        assert!(n <= 8, "no edit came during a phase: {:?}", server.phases());
+        let before = server.phases();
+        edit(n);
+        events.wait_for("reload", WAIT);
+        let started = phases_until(&server, "a phase after the edit", |p| {
+            p.started > before.started
+        });
+        edit(n * 100);
+        events.wait_for("reload", WAIT);
+        let after = phases_until(&server, "the phase's end", |p| {
+            p.finished + p.put_off >= started.started
+        });
+        if after.put_off > before.put_off {
+            break after;
+        }
+    };
+    // The page shows the edit made during the phase, and the phase follows it: the search
+    // index, which was put off, shows it too once nothing changes for a while.
+    assert!(
+        get(addr, &page)
+            .text()
+            .contains(&format!("Phase test edit {}.", n * 100))
+    );
+    phases_until(&server, "the phase after the put-off one", |p| {
+        p.finished > put_off.finished
+    });
+    let index = get(addr, "/search-index.js").text();
+    assert!(index.contains(&format!("Phase test edit {}.", n * 100)));
+    server.shutdown();
 }

@@ -53,6 +53,20 @@ pub struct Changes {
 }
 
 impl Changes {
+    /// Whether the change can alter the output, judged from its paths alone: not when it
+    /// only touches files under `content/` that no build reads (a path with an extension
+    /// other than `.md`, such as an image an editor autosaves; a folder's path has none).
+    pub fn may_change_output(&self) -> bool {
+        self.everything
+            || self.static_files
+            || self
+                .content
+                .iter()
+                .any(|p| p.extension().is_none_or(|x| x == "md"))
+    }
+}
+
+impl Changes {
     /// Adds `other`'s changes to these.
     pub fn merge(&mut self, other: Changes) {
         self.content.extend(other.content);
@@ -188,6 +202,29 @@ fn render(prep: &Prepared, options: &BuildOptions, only: &Only) -> Result<Layer,
         .into_iter()
         .map(|(k, v)| (k, Arc::new(v)))
         .collect())
+}
+
+/// The files the search and print phase writes (a request for one waits while it is
+/// pending, even before it was first written): the search page and index, the portal print
+/// and each brief's print page.
+fn deferred_paths(prep: &Prepared) -> HashSet<String> {
+    use crate::render::print;
+    use crate::write::{index_file, search};
+    let mut paths = HashSet::from([search::INDEX_FILE.to_string()]);
+    if prep.templates.has("search.html") {
+        paths.insert(index_file(search::PAGE_PATH));
+    }
+    if prep.templates.has("print.html") {
+        paths.insert(index_file(print::PORTAL_PATH));
+        paths.extend(
+            prep.site
+                .pages
+                .iter()
+                .filter(|p| p.kind == Kind::Brief)
+                .map(|p| index_file(&print::brief_print_path(&p.path))),
+        );
+    }
+    paths
 }
 
 /// [`render`], unless `stop` stops it: `None` then. Output written after a stop is
@@ -530,6 +567,7 @@ impl Incremental {
         let layers = Layers {
             pages: page_files,
             site_files,
+            deferred: deferred_paths(&prep),
             search_and_print,
             statics,
         };
@@ -607,7 +645,8 @@ impl Incremental {
     /// [`Incremental::finish`], given up when `stop` says so (`serve` stops it when a change
     /// comes in, so that the change is shown without waiting for outputs it will make stale
     /// again): `None` then. What was not finished stays deferred, and requests for it go on
-    /// waiting; the files served meanwhile are those of the last finish.
+    /// waiting; what was finished (the search and print files, when only the site-wide files
+    /// were stopped) is kept.
     pub fn finish_unless(&mut self, stop: &build::Stop) -> Result<Option<Rebuilt>, Error> {
         let started = Instant::now();
         let Some(deferred) = self.deferred.take() else {

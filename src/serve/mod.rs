@@ -16,7 +16,8 @@ pub mod watch;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -98,22 +99,50 @@ fn from_watch(result: Result<Changes, String>) -> Message {
     }
 }
 
-/// The check that stops the search, print and site-wide files once `news` is raised (a
-/// change came in, or `serve` is stopping), unless a request waits for them: the change is
-/// then rebuilt first, and they follow once nothing changes for [`IDLE`]. Once it has said
-/// stop it keeps saying so, as [`build::Stop`](crate::build::Stop) requires.
-fn give_way(news: Arc<AtomicBool>, store: Arc<Store>) -> crate::build::Stop {
-    let said = AtomicBool::new(false);
-    crate::build::Stop::new(move || {
-        if said.load(Ordering::SeqCst) {
-            return true;
-        }
-        let stop = news.load(Ordering::SeqCst) && !store.has_waiters();
-        if stop {
-            said.store(true, Ordering::SeqCst);
-        }
-        stop
-    })
+/// Changes on their way to the rebuild loop: counted when the watcher sends one (before it
+/// sends it) and when the loop takes it, so that "a change is waiting" is exact, with no flag
+/// to clear and no window between setting and clearing it. Only changes that may alter the
+/// output count ([`Changes::may_change_output`]), and `serve` stopping.
+#[derive(Debug, Default)]
+struct News {
+    sent: AtomicU64,
+    taken: AtomicU64,
+}
+
+impl News {
+    /// The watcher (or `shutdown`) is about to send a change.
+    fn send(&self) {
+        self.sent.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// The loop took a change.
+    fn take(&self) {
+        self.taken.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Whether a change was sent that the loop has not taken yet.
+    fn waiting(&self) -> bool {
+        let taken = self.taken.load(Ordering::SeqCst);
+        self.sent.load(Ordering::SeqCst) > taken
+    }
+}
+
+/// How the search, print and site-wide phases went so far.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Phases {
+    /// Phases started.
+    pub started: u64,
+    /// Phases that ran to their end (or failed).
+    pub finished: u64,
+    /// Phases stopped for a change.
+    pub put_off: u64,
+}
+
+/// The check that stops the search, print and site-wide files while a change waits for the
+/// rebuild loop (or `serve` is stopping), unless a request waits for them: the change is
+/// then rebuilt first, and they follow once nothing changes for [`IDLE`].
+fn give_way(news: Arc<News>, store: Arc<Store>) -> crate::build::Stop {
+    crate::build::Stop::new(move || news.waiting() && !store.has_waiters())
 }
 
 /// A running `serve`: the HTTP server, the watcher and the rebuild thread.
@@ -122,9 +151,10 @@ pub struct Server {
     addr: SocketAddr,
     http: http::Http,
     tx: Sender<Message>,
-    /// Raised with every change, and to stop: the search, print and site-wide files being
-    /// rebuilt give way ([`give_way`]).
-    news: Arc<AtomicBool>,
+    /// Changes on their way to the rebuild loop, for which the search, print and site-wide
+    /// files give way ([`give_way`]).
+    news: Arc<News>,
+    phases: Arc<Mutex<Phases>>,
     thread: Option<JoinHandle<()>>,
     store: Arc<Store>,
     hub: Arc<Hub>,
@@ -200,12 +230,13 @@ impl Server {
                     .send(Message::Wanted);
             });
         }
-        let news = Arc::new(AtomicBool::new(false));
+        let news = Arc::new(News::default());
+        let phases = Arc::new(Mutex::new(Phases::default()));
         let wrap = {
             let news = news.clone();
             move |result: Result<Changes, String>| {
-                if result.is_ok() {
-                    news.store(true, Ordering::SeqCst);
+                if result.as_ref().is_ok_and(Changes::may_change_output) {
+                    news.send();
                 }
                 from_watch(result)
             }
@@ -246,6 +277,7 @@ impl Server {
             let shared = Shared {
                 store: store.clone(),
                 news: news.clone(),
+                phases: phases.clone(),
             };
             std::thread::Builder::new()
                 .name("orebrief-rebuild".into())
@@ -258,6 +290,7 @@ impl Server {
             http,
             tx,
             news,
+            phases,
             thread: Some(thread),
             store,
             hub,
@@ -279,6 +312,11 @@ impl Server {
         &self.store
     }
 
+    /// How the search, print and site-wide phases went so far.
+    pub fn phases(&self) -> Phases {
+        *self.phases.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// How many pages listen for reloads.
     pub fn pages_listening(&self) -> usize {
         self.hub.clients()
@@ -287,7 +325,7 @@ impl Server {
     /// Stops watching and serving, closing every connection. A rebuild still running is
     /// waited for up to `wait`, then left to end with the process.
     pub fn shutdown_within(mut self, wait: Duration) {
-        self.news.store(true, Ordering::SeqCst);
+        self.news.send();
         let _ = self.tx.send(Message::Shutdown);
         self.hub.close();
         self.http.stop();
@@ -331,8 +369,10 @@ pub fn serve(options: ServeOptions, open: bool) -> Result<(), ServeError> {
 struct Shared {
     /// The output served.
     store: Arc<Store>,
-    /// Raised with every change (see [`give_way`]).
-    news: Arc<AtomicBool>,
+    /// Changes on their way (see [`give_way`]).
+    news: Arc<News>,
+    /// How the search, print and site-wide phases went.
+    phases: Arc<Mutex<Phases>>,
 }
 
 fn rebuild_loop(
@@ -344,7 +384,12 @@ fn rebuild_loop(
     hub: Arc<Hub>,
     verbose: bool,
 ) {
-    let Shared { store, news } = shared;
+    let Shared {
+        store,
+        news,
+        phases,
+    } = shared;
+    let count = |f: fn(&mut Phases)| f(&mut phases.lock().unwrap_or_else(|e| e.into_inner()));
     // Changes of a failed rebuild, tried again with the next ones.
     let mut carried = Changes::default();
     // The search, print and site-wide files; when `give_way` is given, put off again should
@@ -354,14 +399,23 @@ fn rebuild_loop(
             return;
         };
         let started = std::time::Instant::now();
+        count(|p| p.started += 1);
         match s.finish_unless(&give_way.unwrap_or_default()) {
-            Ok(Some(r)) => report(&r, verbose),
-            Ok(None) if verbose => eprintln!(
-                "put off search, print and site-wide files after {} ms",
-                started.elapsed().as_millis()
-            ),
-            Ok(None) => {}
+            Ok(Some(r)) => {
+                count(|p| p.finished += 1);
+                report(&r, verbose);
+            }
+            Ok(None) => {
+                count(|p| p.put_off += 1);
+                if verbose {
+                    eprintln!(
+                        "put off search, print and site-wide files after {} ms",
+                        started.elapsed().as_millis()
+                    );
+                }
+            }
             Err(e) => {
+                count(|p| p.finished += 1);
                 print_errors(&e);
                 hub.error(&diagnostics_of(&e));
             }
@@ -389,8 +443,6 @@ fn rebuild_loop(
                 continue;
             }
             Message::Idle => {
-                // Nothing came for a while: news raised before now is old news.
-                news.store(false, Ordering::SeqCst);
                 finish(&mut state, Some(give_way(news.clone(), store.clone())));
                 continue;
             }
@@ -398,7 +450,12 @@ fn rebuild_loop(
                 eprintln!("watch error: {e}");
                 continue;
             }
-            Message::Changed(c) => c,
+            Message::Changed(c) => {
+                if c.may_change_output() {
+                    news.take();
+                }
+                c
+            }
         };
         let mut wanted = false;
         while let Ok(more) = rx.try_recv() {
@@ -407,7 +464,12 @@ fn rebuild_loop(
                 Message::Wanted => wanted = true,
                 Message::Idle => {}
                 Message::WatchError(e) => eprintln!("watch error: {e}"),
-                Message::Changed(c) => changes.merge(c),
+                Message::Changed(c) => {
+                    if c.may_change_output() {
+                        news.take();
+                    }
+                    changes.merge(c)
+                }
             }
         }
         watcher.watch_folders();
@@ -449,16 +511,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_deferred_outputs_give_way_to_news_unless_a_request_waits_and_stay_stopped() {
-        let news = Arc::new(AtomicBool::new(false));
+    fn the_deferred_outputs_give_way_to_a_change_on_its_way_unless_a_request_waits() {
+        let news = Arc::new(News::default());
         let store = Arc::new(Store::new());
         let stop = give_way(news.clone(), store.clone());
-        assert!(!stop.stopped(), "no news yet");
-        news.store(true, Ordering::SeqCst);
+        assert!(!stop.stopped(), "no change yet");
+        news.send();
         assert!(stop.stopped());
-        // Once stopped, the output so far is incomplete: it stays stopped.
-        news.store(false, Ordering::SeqCst);
+        // Taken by the loop: a new phase does not give way, the stopped one stays stopped.
+        news.take();
         assert!(stop.stopped());
+        assert!(!give_way(news.clone(), store.clone()).stopped());
 
         // A request waiting for the deferred files: they do not give way.
         store.update(|l| {
@@ -475,10 +538,13 @@ mod tests {
         };
         rx.recv_timeout(Duration::from_secs(10)).unwrap();
         let stop = give_way(news.clone(), store.clone());
-        news.store(true, Ordering::SeqCst);
+        news.send();
         assert!(!stop.stopped(), "stopped while a request waits");
         store.set_pending(false);
         assert_eq!(waiting.join().unwrap().unwrap().as_slice(), b"old");
-        assert!(stop.stopped(), "the request was answered: news stops it");
+        assert!(
+            stop.stopped(),
+            "the request was answered: the change stops it"
+        );
     }
 }

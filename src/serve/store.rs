@@ -24,6 +24,8 @@ pub struct Layers {
     pub pages: Layer,
     /// The paths of `pages` that are site-wide files (the feed, the sitemap, `portal.json`).
     pub site_files: HashSet<String>,
+    /// The paths the search and print phase writes, known before it first runs.
+    pub deferred: HashSet<String>,
     /// The search index and page and the print pages.
     pub search_and_print: Layer,
     /// Static files.
@@ -99,14 +101,17 @@ impl Store {
     }
 
     /// The file at `path`. While the search and print outputs are stale, a request for one of
-    /// them (or for a site-wide file) has them rebuilt and waits. A path not found does not
-    /// wait (browsers ask for `/favicon.ico` on every page).
+    /// them (or for a site-wide file) has them rebuilt and waits, also when it was never
+    /// written yet ([`Layers::deferred`]). Another path not found does not wait (browsers ask
+    /// for `/favicon.ico` on every page).
     pub fn get(&self, path: &str) -> Option<Bytes> {
         {
             let layers = self.layers.read().unwrap_or_else(|e| e.into_inner());
             let layers = layers.as_ref()?;
             let deferred = !layers.statics.contains_key(path)
-                && (layers.site_files.contains(path) || layers.search_and_print.contains_key(path));
+                && (layers.site_files.contains(path)
+                    || layers.search_and_print.contains_key(path)
+                    || layers.deferred.contains(path));
             if !deferred || !self.is_pending() {
                 return layers.get(path).cloned();
             }
