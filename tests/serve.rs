@@ -1054,9 +1054,14 @@ impl Events {
 }
 
 fn start(site: &Site) -> Server {
+    start_at(site.root())
+}
+
+/// `serve` on a free port of the site at `root`, quiet.
+fn start_at(root: &Path) -> Server {
     Server::start(ServeOptions {
         build: BuildOptions {
-            root: site.root().to_path_buf(),
+            root: root.to_path_buf(),
             today: Some(today()),
             ..BuildOptions::default()
         },
@@ -1453,18 +1458,7 @@ fn an_edit_during_the_search_and_print_phase_puts_it_off_and_it_follows() {
     let edit = |n: usize| {
         std::fs::write(&file, format!("{original}\nPhase test edit {n}.\n")).unwrap();
     };
-    let server = Server::start(ServeOptions {
-        build: BuildOptions {
-            root: dir.path().to_path_buf(),
-            today: Some(today()),
-            ..BuildOptions::default()
-        },
-        port: 0,
-        next_free_port: false,
-        verbose: false,
-        ..ServeOptions::default()
-    })
-    .unwrap();
+    let server = start_at(dir.path());
     let addr = server.addr();
     let mut events = Events::connect(addr);
     phases_until(&server, "the first phase's end", |p| p.finished >= 1);
