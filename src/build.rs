@@ -19,6 +19,8 @@ use crate::render::pages::{RenderedBody, Renderer, title_case};
 use crate::render::templates::Templates;
 use crate::render::urls::Urls;
 use crate::resolve::{self, Selection, Site};
+pub use crate::write::stop::Stop;
+use crate::write::stop::Stoppable;
 use crate::write::{self, OutputError, Sink, data, feeds};
 
 /// What a build is asked to do, beyond `site.yaml`.
@@ -541,84 +543,6 @@ pub struct Only {
     pub stop: Stop,
 }
 
-/// A check [`write_site`] makes while it writes the search, print and site-wide files (before
-/// each brief's print page and each streamed file, and once per 64 KiB a streamed file
-/// writes, so the portal print stops after the chunk of parts it is rendering): once it says
-/// stop, those are left unfinished and the build's output must be thrown away. The default
-/// never stops. A stop latches: once [`Stop::stopped`] has returned `true` it always does,
-/// whatever the check would say later, so that a caller asking afterwards learns that the
-/// output is incomplete.
-#[derive(Clone, Default)]
-pub struct Stop(Option<std::sync::Arc<Latch>>);
-
-/// The check of a [`Stop`], and whether it has said stop.
-struct Latch {
-    check: Box<dyn Fn() -> bool + Send + Sync>,
-    said: std::sync::atomic::AtomicBool,
-}
-
-impl Stop {
-    /// A stop asked through `check`.
-    pub fn new(check: impl Fn() -> bool + Send + Sync + 'static) -> Stop {
-        Stop(Some(std::sync::Arc::new(Latch {
-            check: Box::new(check),
-            said: std::sync::atomic::AtomicBool::new(false),
-        })))
-    }
-
-    /// Whether this can stop at all (the default cannot).
-    pub fn can_stop(&self) -> bool {
-        self.0.is_some()
-    }
-
-    /// Whether to stop now: `true` once the check has said so, ever since.
-    pub fn stopped(&self) -> bool {
-        use std::sync::atomic::Ordering;
-        let Some(latch) = &self.0 else {
-            return false;
-        };
-        if latch.said.load(Ordering::SeqCst) {
-            return true;
-        }
-        let stop = (latch.check)();
-        if stop {
-            latch.said.store(true, Ordering::SeqCst);
-        }
-        stop
-    }
-}
-
-impl std::fmt::Debug for Stop {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_some() {
-            "Stop(check)"
-        } else {
-            "Stop(never)"
-        })
-    }
-}
-
-/// A streamed output's writer that fails once [`Stop::stopped`], so that a long file (the
-/// portal print, the search index, `portal.json`) is given up part of the way through.
-struct Stoppable<'w> {
-    out: &'w mut (dyn std::io::Write + Send),
-    stop: &'w Stop,
-}
-
-impl std::io::Write for Stoppable<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.stop.stopped() {
-            // Not `ErrorKind::Interrupted`, which `write_all` retries.
-            return Err(std::io::Error::other("stopped"));
-        }
-        self.out.write(buf)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()
-    }
-}
-
 /// Renders and writes the outputs of a prepared build (all of them, or `only` those);
 /// returns how many pages it wrote.
 #[allow(clippy::too_many_arguments)]
@@ -742,7 +666,7 @@ pub fn write_site(
     // while the print pages render in parallel beside them, so that neither core idles
     // through the serial files.
     let generated = today.to_string();
-    let stop = only.map_or(&Stop(None), |o| &o.stop);
+    let stop = only.map_or(&Stop::NEVER, |o| &o.stop);
     let write_stream = |rel: &str, fill: &mut Fill<'_>| {
         if stop.stopped() {
             return;
@@ -1025,22 +949,5 @@ mod tests {
             today == before || today == after,
             "{today} against {before}"
         );
-    }
-
-    #[test]
-    fn a_stop_latches_and_the_default_never_stops() {
-        let default = Stop::default();
-        assert!(!default.can_stop() && !default.stopped());
-        let say = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let stop = {
-            let say = say.clone();
-            Stop::new(move || say.load(std::sync::atomic::Ordering::SeqCst))
-        };
-        assert!(stop.can_stop() && !stop.stopped());
-        say.store(true, std::sync::atomic::Ordering::SeqCst);
-        assert!(stop.stopped());
-        say.store(false, std::sync::atomic::Ordering::SeqCst);
-        assert!(stop.stopped(), "a stop that said stop goes on saying so");
-        assert!(stop.clone().stopped(), "clones share the latch");
     }
 }

@@ -704,6 +704,16 @@ fn requests_for_search_and_print_files_not_written_yet_wait_for_them() {
             .unwrap_or_else(|_| panic!("a request for {path} did not wait"));
         state.finish().unwrap();
         assert!(waiting.join().unwrap().is_some(), "{path} was not served");
+        // The paths known ahead are the ones the phase writes, no more, no fewer.
+        let (ahead, written) = store.read(|l| {
+            let l = l.unwrap();
+            let mut written: Vec<&String> = l.search_and_print.keys().collect();
+            let mut ahead: Vec<&String> = l.deferred.iter().collect();
+            written.sort();
+            ahead.sort();
+            (format!("{ahead:?}"), format!("{written:?}"))
+        });
+        assert_eq!(ahead, written);
     }
 }
 

@@ -64,9 +64,7 @@ impl Changes {
                 .iter()
                 .any(|p| p.extension().is_none_or(|x| x == "md"))
     }
-}
 
-impl Changes {
     /// Adds `other`'s changes to these.
     pub fn merge(&mut self, other: Changes) {
         self.content.extend(other.content);
@@ -658,17 +656,18 @@ impl Incremental {
                 elapsed: started.elapsed(),
             }));
         };
-        let result = self.write_deferred(deferred, stop);
-        if let Ok(None) = result {
-            return Ok(None);
-        }
+        let changed = match self.write_deferred(deferred, stop) {
+            Ok(None) => return Ok(None),
+            Ok(Some(changed)) => Ok(changed),
+            Err(e) => Err(e),
+        };
         // Done, or failed (the error is shown; the next change tries again): requests stop
         // waiting either way.
         self.store.set_pending(false);
         Ok(Some(Rebuilt {
             scope: "search, print and site-wide files".into(),
             rendered: 0,
-            changed: result?.unwrap_or(0),
+            changed: changed?,
             warnings: Vec::new(),
             elapsed: started.elapsed(),
         }))

@@ -4,6 +4,7 @@ pub mod data;
 pub mod feeds;
 pub mod output;
 pub mod search;
+pub mod stop;
 
 pub use output::{OutputError, Sink};
 
