@@ -1557,6 +1557,11 @@ fn front_matter_naming_a_left_out_page_builds_without_the_reference() {
 // Last updated
 
 fn git(dir: &Path, args: &[&str]) -> bool {
+    git_at(dir, "2024-03-05T12:00:00+00:00", args)
+}
+
+/// Runs git in `dir`, its commits made at `when`.
+fn git_at(dir: &Path, when: &str, args: &[&str]) -> bool {
     Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -1571,8 +1576,8 @@ fn git(dir: &Path, args: &[&str]) -> bool {
             "init.defaultBranch=main",
         ])
         .args(args)
-        .env("GIT_AUTHOR_DATE", "2024-03-05T12:00:00+00:00")
-        .env("GIT_COMMITTER_DATE", "2024-03-05T12:00:00+00:00")
+        .env("GIT_AUTHOR_DATE", when)
+        .env("GIT_COMMITTER_DATE", when)
         .output()
         .is_ok_and(|o| o.status.success())
 }
@@ -1617,6 +1622,155 @@ fn pages_show_their_last_update_from_front_matter_or_git() {
         read(&out, "briefs/public-brief/print/index.html")
             .contains("Updated <time datetime=\"2024-03-05\">")
     );
+}
+
+/// The "Updated" date a built page shows.
+fn updated_on(out: &Path, rel: &str) -> String {
+    const MARK: &str = "Updated <time datetime=\"";
+    let html = read(out, rel);
+    let at = html
+        .find(MARK)
+        .unwrap_or_else(|| panic!("no update date in {rel}"))
+        + MARK.len();
+    html[at..at + 10].to_string()
+}
+
+#[test]
+fn git_dates_are_kept_between_builds_and_follow_new_commits_resets_and_damage() {
+    let site = fixture();
+    if !git(site.root(), &["init", "-q"]) {
+        eprintln!("git is not available: skipping this test");
+        return;
+    }
+    assert!(git(site.root(), &["add", "content", "site.yaml"]));
+    assert!(git(site.root(), &["commit", "-q", "-m", "content"]));
+    let gallium = "minerals/gallium/index.html";
+    let acme = "companies/acme-metals/index.html";
+    let out = site.build("first", false, Profile::Public);
+    assert_eq!(updated_on(&out, gallium), "2024-03-05");
+    // The dates are kept in the git folder, with the commit they were read at.
+    let kept: Vec<PathBuf> = std::fs::read_dir(site.root().join(".git/orebrief"))
+        .expect("a folder of kept dates")
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let cache = kept[0].clone();
+    let text = std::fs::read_to_string(&cache).unwrap();
+    assert!(
+        text.contains("\n2024-03-05 content/companies/acme-metals.md\n"),
+        "{text}"
+    );
+
+    // A new commit: read on top of the kept dates.
+    let file = site.root().join("content/minerals/gallium.md");
+    let body = std::fs::read_to_string(&file).unwrap();
+    site.write("content/minerals/gallium.md", &format!("{body}\nMore.\n"));
+    let later = "2025-02-10T09:00:00+00:00";
+    assert!(git_at(
+        site.root(),
+        later,
+        &["commit", "-q", "-am", "gallium"]
+    ));
+    let out = site.build("second", false, Profile::Public);
+    assert_eq!(updated_on(&out, gallium), "2025-02-10");
+    assert_eq!(updated_on(&out, acme), "2024-03-05");
+
+    // At the commit they were kept at, the kept dates are used as they are: no history is
+    // read (shown by a date changed in the file, which only it holds).
+    let text = std::fs::read_to_string(&cache).unwrap();
+    let changed = text.replace(
+        "2024-03-05 content/companies/acme-metals.md",
+        "2023-01-01 content/companies/acme-metals.md",
+    );
+    assert_ne!(changed, text);
+    std::fs::write(&cache, &changed).unwrap();
+    let out = site.build("third", false, Profile::Public);
+    assert_eq!(updated_on(&out, acme), "2023-01-01");
+    assert_eq!(updated_on(&out, gallium), "2025-02-10");
+
+    // Reset past the kept commit: the whole history is read again.
+    assert!(git(site.root(), &["reset", "-q", "--hard", "HEAD~1"]));
+    let out = site.build("reset", false, Profile::Public);
+    assert_eq!(updated_on(&out, gallium), "2024-03-05");
+    assert_eq!(updated_on(&out, acme), "2024-03-05");
+
+    // A damaged file is read as missing, and written again.
+    std::fs::write(&cache, "orebrief git dates 1\nsite \ncommit 12").unwrap();
+    let out = site.build("damaged", false, Profile::Public);
+    assert_eq!(updated_on(&out, gallium), "2024-03-05");
+    assert!(
+        std::fs::read_to_string(&cache)
+            .unwrap()
+            .ends_with("\nend\n")
+    );
+
+    // A shallow clone's oldest commit stands for the history cut off: nothing is kept there.
+    let shallow = site.root().join("shallow");
+    let url = format!("file://{}", site.root().display());
+    let cloned = Command::new("git")
+        .args(["clone", "-q", "--depth", "1", &url])
+        .arg(&shallow)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(cloned);
+    let options = BuildOptions {
+        root: shallow.clone(),
+        output_dir: Some(site.root().join("from-shallow")),
+        today: Some(today()),
+        ..BuildOptions::default()
+    };
+    orebrief::build(&options).unwrap_or_else(|e| panic!("{}", describe(&e)));
+    assert_eq!(
+        updated_on(&site.root().join("from-shallow"), acme),
+        "2024-03-05"
+    );
+    assert!(!shallow.join(".git/orebrief").exists());
+}
+
+#[test]
+fn kept_git_dates_give_what_a_whole_walk_gives_after_a_merge() {
+    let site = fixture();
+    if !git(site.root(), &["init", "-q"]) {
+        eprintln!("git is not available: skipping this test");
+        return;
+    }
+    let root = site.root();
+    let append = |rel: &str| {
+        let text = std::fs::read_to_string(root.join(rel)).unwrap();
+        site.write(rel, &format!("{text}\nMore.\n"));
+    };
+    let commit = |when: &str, message: &str| {
+        let at = format!("{when}T09:00:00+00:00");
+        assert!(git_at(root, &at, &["commit", "-q", "-am", message]));
+    };
+    assert!(git(root, &["add", "content", "site.yaml"]));
+    assert!(git(root, &["commit", "-q", "-m", "A"]));
+    assert!(git(root, &["branch", "side"]));
+    // main: gallium changes; a build keeps the dates at this commit.
+    append("content/minerals/gallium.md");
+    commit("2025-02-10", "B");
+    site.build("at-b", false, Profile::Public);
+    // side: acme changes; merged into main with side's content, gallium's change dropped (a
+    // merge git's default history simplification would follow along side alone).
+    assert!(git(root, &["checkout", "-q", "side"]));
+    append("content/companies/acme-metals.md");
+    commit("2025-06-01", "S");
+    assert!(git(root, &["checkout", "-q", "main"]));
+    assert!(git(root, &["merge", "-q", "--no-commit", "side"]));
+    assert!(git(root, &["checkout", "side", "--", "content"]));
+    commit("2025-07-01", "M");
+
+    let pages = [
+        "minerals/gallium/index.html",
+        "companies/acme-metals/index.html",
+    ];
+    let kept = site.build("kept", false, Profile::Public);
+    let from_kept: Vec<String> = pages.iter().map(|p| updated_on(&kept, p)).collect();
+    std::fs::remove_dir_all(root.join(".git/orebrief")).unwrap();
+    let walked = site.build("walked", false, Profile::Public);
+    let from_walk: Vec<String> = pages.iter().map(|p| updated_on(&walked, p)).collect();
+    assert_eq!(from_kept, from_walk);
+    assert_eq!(from_walk, ["2025-02-10", "2025-06-01"]);
 }
 
 #[test]
