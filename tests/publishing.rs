@@ -1624,6 +1624,16 @@ fn pages_show_their_last_update_from_front_matter_or_git() {
     );
 }
 
+/// Changes the date the kept dates file `cache` holds for `file`, to `date`.
+fn change_kept_date(cache: &Path, file: &str, date: &str) {
+    let text = std::fs::read_to_string(cache).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.ends_with(&format!(" {file}")))
+        .unwrap_or_else(|| panic!("no {file} in {text}"));
+    std::fs::write(cache, text.replace(line, &format!("{date} {file}"))).unwrap();
+}
+
 /// The "Updated" date a built page shows.
 fn updated_on(out: &Path, rel: &str) -> String {
     const MARK: &str = "Updated <time datetime=\"";
@@ -1661,7 +1671,8 @@ fn git_dates_are_kept_between_builds_and_follow_new_commits_resets_and_damage() 
         "{text}"
     );
 
-    // A new commit: read on top of the kept dates.
+    // A new commit: read on top of the kept dates (shown by a date changed in the file for a
+    // page the commit does not touch, which only the file holds).
     let file = site.root().join("content/minerals/gallium.md");
     let body = std::fs::read_to_string(&file).unwrap();
     site.write("content/minerals/gallium.md", &format!("{body}\nMore.\n"));
@@ -1671,19 +1682,16 @@ fn git_dates_are_kept_between_builds_and_follow_new_commits_resets_and_damage() 
         later,
         &["commit", "-q", "-am", "gallium"]
     ));
+    change_kept_date(&cache, "content/minerals/germanium.md", "2023-06-06");
     let out = site.build("second", false, Profile::Public);
     assert_eq!(updated_on(&out, gallium), "2025-02-10");
     assert_eq!(updated_on(&out, acme), "2024-03-05");
+    let germanium = "minerals/germanium/index.html";
+    assert_eq!(updated_on(&out, germanium), "2023-06-06");
 
     // At the commit they were kept at, the kept dates are used as they are: no history is
     // read (shown by a date changed in the file, which only it holds).
-    let text = std::fs::read_to_string(&cache).unwrap();
-    let changed = text.replace(
-        "2024-03-05 content/companies/acme-metals.md",
-        "2023-01-01 content/companies/acme-metals.md",
-    );
-    assert_ne!(changed, text);
-    std::fs::write(&cache, &changed).unwrap();
+    change_kept_date(&cache, "content/companies/acme-metals.md", "2023-01-01");
     let out = site.build("third", false, Profile::Public);
     assert_eq!(updated_on(&out, acme), "2023-01-01");
     assert_eq!(updated_on(&out, gallium), "2025-02-10");
@@ -1693,6 +1701,7 @@ fn git_dates_are_kept_between_builds_and_follow_new_commits_resets_and_damage() 
     let out = site.build("reset", false, Profile::Public);
     assert_eq!(updated_on(&out, gallium), "2024-03-05");
     assert_eq!(updated_on(&out, acme), "2024-03-05");
+    assert_eq!(updated_on(&out, germanium), "2024-03-05");
 
     // A damaged file is read as missing, and written again.
     std::fs::write(&cache, "orebrief git dates 1\nsite \ncommit 12").unwrap();
@@ -1760,11 +1769,24 @@ fn kept_git_dates_give_what_a_whole_walk_gives_after_a_merge() {
     assert!(git(root, &["checkout", "side", "--", "content"]));
     commit("2025-07-01", "M");
 
+    // The merge's commits are read on top of the kept dates: a date changed in the file for
+    // a page they do not touch stays.
+    let cache = std::fs::read_dir(root.join(".git/orebrief"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    change_kept_date(&cache, "content/minerals/germanium.md", "2023-06-06");
     let pages = [
         "minerals/gallium/index.html",
         "companies/acme-metals/index.html",
     ];
     let kept = site.build("kept", false, Profile::Public);
+    assert_eq!(
+        updated_on(&kept, "minerals/germanium/index.html"),
+        "2023-06-06"
+    );
     let from_kept: Vec<String> = pages.iter().map(|p| updated_on(&kept, p)).collect();
     std::fs::remove_dir_all(root.join(".git/orebrief")).unwrap();
     let walked = site.build("walked", false, Profile::Public);

@@ -1,24 +1,28 @@
 //! "Last updated" dates from git: when the site lives in a git repository, a page without an
-//! `updated:` field takes the date of the last commit that changed its file.
+//! `updated:` field takes the date of the newest commit that changed its file, on any branch
+//! merged into the history (`git log --full-history`: a commit whose change a merge later
+//! dropped still counts, as with Hugo's git dates, which read every commit).
 //!
 //! Reading them walks the history: `git log --name-only` over `content/` compares the trees
 //! of every commit, so its cost grows with the number of commits and the size of the content
 //! folders (20,000 commits: 1.6 s over a 1,000-file portal, 14 s over a 12,000-file one; see
 //! docs/benchmarks.md).
 //! So the dates read are kept, with the commit they were read at, in the repository's git
-//! folder (`.git/orebrief/`): the next build reads only the commits made since (usually none),
+//! folder (`<git dir>/orebrief/`): the next build reads only the commits made since (usually none),
 //! and walks the whole history again only when that commit is no longer in the history of
 //! `HEAD` (after a rebase or a reset), in a shallow clone, or when the kept file is missing or
 //! unreadable.
 //!
 //! It all runs on a thread of its own, started before the content is read; a missing `git`,
-//! a site outside any repository or a file never committed simply yields no date.
+//! a site outside any repository or a file never committed simply yields no date. Replaced
+//! objects (`git replace`) are not followed, so that a whole walk and a kept file agree.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::Arc;
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 use crate::model::{Page, PartialDate};
@@ -44,21 +48,24 @@ pub fn last_commit_dates(root: &Path) -> Dates {
 /// small site).
 pub struct GitLog {
     thread: Option<JoinHandle<Dates>>,
-    cancelled: Arc<AtomicBool>,
+    git: Arc<Git>,
 }
 
 impl GitLog {
     /// Starts reading the dates of the files under `root/content`.
     pub fn start(root: &Path) -> GitLog {
-        let root = root.to_path_buf();
-        let cancelled = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&cancelled);
+        let git = Arc::new(Git {
+            root: root.to_path_buf(),
+            cancelled: AtomicBool::new(false),
+            running: Mutex::new(None),
+        });
+        let reader = Arc::clone(&git);
         let thread = std::thread::Builder::new()
             .name("git dates".into())
-            .spawn(move || read_dates(&root, &flag));
+            .spawn(move || read_dates(&reader));
         GitLog {
             thread: thread.ok(),
-            cancelled,
+            git,
         }
     }
 
@@ -69,18 +76,84 @@ impl GitLog {
             .unwrap_or_default()
     }
 
-    /// Gives the dates up unread: no further git command is started, nothing is kept, and
-    /// the thread is not waited for.
+    /// Gives the dates up unread: the git command running is killed, no other is started,
+    /// nothing is kept, and the thread is not waited for.
     pub fn cancel(self) {
-        self.cancelled.store(true, Ordering::Relaxed);
+        self.git.cancel();
+    }
+}
+
+/// Runs the git commands of one reading, one at a time, so that [`GitLog::cancel`] can kill
+/// the one running.
+struct Git {
+    root: PathBuf,
+    cancelled: AtomicBool,
+    running: Mutex<Option<Child>>,
+}
+
+impl Git {
+    /// `git -C root` with `args`, its output unquoted and unsigned and replaced objects not
+    /// followed, whatever the user's configuration says: its standard output when it
+    /// succeeds, `None` when it fails or the reading was cancelled.
+    fn run(&self, args: &[&str]) -> Option<Vec<u8>> {
+        if self.is_cancelled() {
+            return None;
+        }
+        let mut child = Command::new("git")
+            .arg("-C")
+            .arg(&self.root)
+            .args([
+                "--no-replace-objects",
+                "-c",
+                "core.quotepath=off",
+                "-c",
+                "log.showSignature=false",
+            ])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        let stdout = child.stdout.take();
+        *self.slot() = Some(child);
+        // A cancel that came before the child was in its slot could not kill it.
+        if self.is_cancelled() {
+            self.kill();
+        }
+        let mut out = Vec::new();
+        let read = stdout.map(|mut s| s.read_to_end(&mut out));
+        let status = self.slot().take()?.wait().ok()?;
+        let read = read.is_some_and(|r| r.is_ok());
+        (read && status.success() && !self.is_cancelled()).then_some(out)
+    }
+
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<Child>> {
+        self.running.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Acquire)
+    }
+
+    fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Release);
+        self.kill();
+    }
+
+    fn kill(&self) {
+        if let Some(child) = self.slot().as_mut() {
+            let _ = child.kill();
+        }
     }
 }
 
 /// The repository a site is in, as `git rev-parse` finds it.
 #[derive(Debug, PartialEq, Eq)]
 struct Repo {
-    /// The git folder (`.git`, or a worktree's folder inside it), absolute.
-    git_dir: PathBuf,
+    /// The git folder (`.git`, or a worktree's or submodule's folder inside it), absolute;
+    /// `None` when its path or the site's is not UTF-8 (then nothing is kept).
+    git_dir: Option<PathBuf>,
     /// The site root's path inside the working tree, `/`-terminated (empty at its top).
     prefix: String,
     /// The commit checked out.
@@ -89,69 +162,86 @@ struct Repo {
     shallow: bool,
 }
 
-impl Repo {
-    /// Asks git about the repository holding `root`; `None` outside one, in a repository
-    /// without commits, or without git.
-    fn find(root: &Path) -> Option<Repo> {
-        let out = git(root)
-            .args([
-                "rev-parse",
-                "--absolute-git-dir",
-                "--is-shallow-repository",
-                "--show-prefix",
-                "HEAD",
-            ])
-            .output()
-            .ok()
-            .filter(|o| o.status.success())?;
-        parse_rev_parse(&String::from_utf8_lossy(&out.stdout))
+/// What `git rev-parse` said of the site's folder.
+#[derive(Debug, PartialEq, Eq)]
+enum Found {
+    /// A repository with commits.
+    Repo(Repo),
+    /// No repository, no commit yet, or no git: no dates.
+    Nothing,
+    /// An answer this code cannot read (a git older than 2.15 echoes the options it does not
+    /// know): the whole history is read, and nothing kept.
+    Unknown,
+}
+
+/// Asks git about the repository holding the site.
+fn find(git: &Git) -> Found {
+    let asked = git.run(&[
+        "rev-parse",
+        "--absolute-git-dir",
+        "--is-shallow-repository",
+        "--show-prefix",
+        "HEAD",
+    ]);
+    match asked {
+        Some(out) => parse_rev_parse(&out).map_or(Found::Unknown, Found::Repo),
+        None => Found::Nothing,
     }
 }
 
 /// Reads `git rev-parse --absolute-git-dir --is-shallow-repository --show-prefix HEAD`.
-fn parse_rev_parse(text: &str) -> Option<Repo> {
-    let mut lines = text.lines();
-    let git_dir = PathBuf::from(lines.next()?);
-    let shallow = lines.next()? == "true";
-    let prefix = lines.next()?.to_string();
-    let head = lines.next()?.trim().to_string();
-    let is_commit = matches!(head.len(), 40 | 64) && head.bytes().all(|b| b.is_ascii_hexdigit());
-    (git_dir.is_absolute() && is_commit).then_some(Repo {
+fn parse_rev_parse(out: &[u8]) -> Option<Repo> {
+    let mut lines = out.split(|&b| b == b'\n');
+    let git_dir = lines.next()?;
+    let shallow = match lines.next()? {
+        b"true" => true,
+        b"false" => false,
+        _ => return None,
+    };
+    let prefix = lines.next()?;
+    let head = std::str::from_utf8(lines.next()?).ok()?.trim();
+    if !is_commit(head) {
+        return None;
+    }
+    let text = |bytes| std::str::from_utf8(bytes).ok();
+    let (git_dir, prefix) = match (text(git_dir), text(prefix)) {
+        (Some(dir), _) if !Path::new(dir).is_absolute() => return None,
+        (Some(dir), Some(prefix)) => (Some(PathBuf::from(dir)), prefix.to_string()),
+        _ => (None, String::new()),
+    };
+    Some(Repo {
         git_dir,
         prefix,
-        head,
+        head: head.to_string(),
         shallow,
     })
 }
 
-/// `git -C root`, its output unquoted and unsigned whatever the user's configuration says.
-fn git(root: &Path) -> Command {
-    let mut cmd = Command::new("git");
-    cmd.arg("-C")
-        .arg(root)
-        .args(["-c", "core.quotepath=off", "-c", "log.showSignature=false"])
-        .stdin(Stdio::null())
-        .stderr(Stdio::null());
-    cmd
+/// Whether `text` is a full commit id (SHA-1 or SHA-256), as git prints them.
+fn is_commit(text: &str) -> bool {
+    matches!(text.len(), 40 | 64) && text.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Reads the dates: from the kept file when it was written at `HEAD`, from it and the commits
 /// made since when its commit is an ancestor of `HEAD`, else from the whole history; then keeps
 /// them for the next build.
-fn read_dates(root: &Path, cancelled: &AtomicBool) -> Dates {
-    let go_on = || !cancelled.load(Ordering::Relaxed);
-    let Some(repo) = Repo::find(root).filter(|_| go_on()) else {
-        return Dates::new();
+fn read_dates(git: &Git) -> Dates {
+    let repo = match find(git) {
+        Found::Repo(repo) => repo,
+        Found::Nothing => return Dates::new(),
+        Found::Unknown => return log(git, "HEAD").unwrap_or_default(),
     };
-    let cache = (!repo.shallow).then(|| cache_file(&repo));
+    let cache = match &repo.git_dir {
+        Some(dir) if !repo.shallow => Some(cache_file(dir, &repo.prefix)),
+        _ => None,
+    };
     let kept = cache
         .as_deref()
         .and_then(|file| read_cache(file, &repo.prefix));
     let dates = match kept {
         Some((commit, dates)) if commit == repo.head => return dates,
-        _ if !go_on() => return Dates::new(),
-        Some((commit, mut dates)) if is_ancestor(root, &commit, &repo.head) => {
-            match log(root, &format!("{commit}..{}", repo.head)) {
+        Some((commit, mut dates)) if is_ancestor(git, &commit, &repo.head) => {
+            match log(git, &format!("{commit}..{}", repo.head)) {
                 Some(newer) => {
                     merge_newest(&mut dates, newer);
                     dates
@@ -159,12 +249,12 @@ fn read_dates(root: &Path, cancelled: &AtomicBool) -> Dates {
                 None => return Dates::new(),
             }
         }
-        _ => match log(root, &repo.head) {
+        _ => match log(git, &repo.head) {
             Some(dates) => dates,
             None => return Dates::new(),
         },
     };
-    if let Some(file) = cache.filter(|_| go_on()) {
+    if let Some(file) = cache.filter(|_| !git.is_cancelled()) {
         // Best effort: a build in a read-only checkout still has its dates.
         let _ = write_cache(&file, &repo.prefix, &repo.head, &dates);
     }
@@ -172,12 +262,9 @@ fn read_dates(root: &Path, cancelled: &AtomicBool) -> Dates {
 }
 
 /// Whether `commit` is in the history of `head`.
-fn is_ancestor(root: &Path, commit: &str, head: &str) -> bool {
-    git(root)
-        .args(["merge-base", "--is-ancestor", commit, head])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+fn is_ancestor(git: &Git, commit: &str, head: &str) -> bool {
+    git.run(&["merge-base", "--is-ancestor", commit, head])
+        .is_some()
 }
 
 /// Runs `git log` over `content/` for `revisions` (a commit, or a range `a..b`) and reads it.
@@ -186,24 +273,20 @@ fn is_ancestor(root: &Path, commit: &str, head: &str) -> bool {
 /// branch that git's default simplification would leave out: the commits of `a..b` and those
 /// of `a`'s history are then exactly those of `b`'s, so dates kept at `a` plus the range's
 /// are the dates a whole walk at `b` would read.
-fn log(root: &Path, revisions: &str) -> Option<Dates> {
-    let out = git(root)
-        .args([
-            "log",
-            "--full-history",
-            "--relative",
-            "--no-renames",
-            "--date=short",
-            "--format=%x1e%cd",
-            "--name-only",
-            revisions,
-            "--",
-            "content",
-        ])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())?;
-    Some(parse_log(&String::from_utf8_lossy(&out.stdout)))
+fn log(git: &Git, revisions: &str) -> Option<Dates> {
+    let out = git.run(&[
+        "log",
+        "--full-history",
+        "--relative",
+        "--no-renames",
+        "--date=short",
+        "--format=%x1e%cd",
+        "--name-only",
+        revisions,
+        "--",
+        "content",
+    ])?;
+    Some(parse_log(&String::from_utf8_lossy(&out)))
 }
 
 /// Parses `git log --format=%x1e%cd --date=short --name-only`: for each file, the newest date
@@ -243,11 +326,11 @@ fn merge_newest(dates: &mut Dates, newer: Dates) {
 
 /// Where the dates of the site at `repo.prefix` are kept: one file per site in the
 /// repository, named by a hash of its path (which the file repeats, to be sure).
-fn cache_file(repo: &Repo) -> PathBuf {
+fn cache_file(git_dir: &Path, prefix: &str) -> PathBuf {
     use std::hash::Hasher;
     let mut hash = rustc_hash::FxHasher::default();
-    hash.write(repo.prefix.as_bytes());
-    repo.git_dir
+    hash.write(prefix.as_bytes());
+    git_dir
         .join("orebrief")
         .join(format!("dates-{:016x}", hash.finish()))
 }
@@ -260,7 +343,11 @@ fn read_cache(file: &Path, prefix: &str) -> Option<(String, Dates)> {
     if lines.next()? != CACHE_HEADER || lines.next()?.strip_prefix("site ")? != prefix {
         return None;
     }
-    let commit = lines.next()?.strip_prefix("commit ")?.to_string();
+    let commit = lines
+        .next()?
+        .strip_prefix("commit ")
+        .filter(|c| is_commit(c))?
+        .to_string();
     let mut dates = Dates::new();
     let mut complete = false;
     for line in lines {
@@ -287,7 +374,12 @@ fn write_cache(file: &Path, prefix: &str, commit: &str, dates: &Dates) -> std::i
     }
     text.push_str("end\n");
     let dir = file.parent().expect("a file in a folder");
-    std::fs::create_dir_all(dir)?;
+    // Only `orebrief/` itself: the git folder is there, or nothing is written.
+    if let Err(e) = std::fs::create_dir(dir) {
+        if e.kind() != std::io::ErrorKind::AlreadyExists {
+            return Err(e);
+        }
+    }
     // Named for this process and this write, should two run at once.
     static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let temporary = dir.join(format!(
@@ -361,21 +453,55 @@ mod tests {
     #[test]
     fn rev_parse_output_is_read() {
         let head = "5f15a3ffdedcd03fee1da55c1482f3f64059ced5";
-        let repo = parse_rev_parse(&format!("/work/r/.git\nfalse\nsite/\n{head}\n")).unwrap();
+        let parse = |text: String| parse_rev_parse(text.as_bytes());
+        let repo = parse(format!("/work/r/.git\nfalse\nsite/\n{head}\n")).unwrap();
         assert_eq!(
             repo,
             Repo {
-                git_dir: PathBuf::from("/work/r/.git"),
+                git_dir: Some(PathBuf::from("/work/r/.git")),
                 prefix: "site/".into(),
                 head: head.into(),
                 shallow: false,
             }
         );
-        let top = parse_rev_parse(&format!("/work/r/.git\ntrue\n\n{head}\n")).unwrap();
+        let top = parse(format!("/work/r/.git\ntrue\n\n{head}\n")).unwrap();
         assert!(top.shallow && top.prefix.is_empty());
         // No commit yet: git prints `HEAD` back.
-        assert_eq!(parse_rev_parse("/work/r/.git\nfalse\n\nHEAD\n"), None);
-        assert_eq!(parse_rev_parse("/work/r/.git\nfalse\n"), None);
+        assert_eq!(parse("/work/r/.git\nfalse\n\nHEAD\n".into()), None);
+        assert_eq!(parse("/work/r/.git\nfalse\n".into()), None);
+        // An older git prints back the options it does not know.
+        let old = format!("--absolute-git-dir\n--is-shallow-repository\n\n{head}\n");
+        assert_eq!(parse(old), None);
+        let old = format!("/work/r/.git\n--is-shallow-repository\n\n{head}\n");
+        assert_eq!(parse(old), None);
+        // A folder named in bytes that are not UTF-8: its dates are read, not kept.
+        let mut bytes = b"/work/caf\xe9/.git\nfalse\n\n".to_vec();
+        bytes.extend_from_slice(head.as_bytes());
+        let odd = parse_rev_parse(&bytes).unwrap();
+        assert_eq!(odd.git_dir, None);
+        assert_eq!(odd.head, head);
+    }
+
+    #[test]
+    fn a_kept_file_must_name_a_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("orebrief").join("dates-1");
+        let dates = parse_log("\u{1e}2025-03-04\ncontent/a.md\n");
+        write_cache(&file, "", "HEAD", &dates).unwrap();
+        assert_eq!(read_cache(&file, ""), None);
+        write_cache(&file, "", "--output=x", &dates).unwrap();
+        assert_eq!(read_cache(&file, ""), None);
+        let commit = "5f15a3ffdedcd03fee1da55c1482f3f64059ced5";
+        write_cache(&file, "", commit, &dates).unwrap();
+        assert_eq!(read_cache(&file, ""), Some((commit.to_string(), dates)));
+    }
+
+    #[test]
+    fn nothing_is_written_where_the_git_folder_is_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("no-git").join("orebrief").join("dates-1");
+        assert!(write_cache(&file, "", "abc", &Dates::new()).is_err());
+        assert!(!dir.path().join("no-git").exists());
     }
 
     #[test]
@@ -383,10 +509,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("orebrief").join("dates-1");
         let dates = parse_log("\u{1e}2025-03-04\ncontent/a b.md\n\u{1e}2024-01-02\ncontent/c.md\n");
-        write_cache(&file, "site/", "abc123", &dates).unwrap();
+        let commit = "5f15a3ffdedcd03fee1da55c1482f3f64059ced5";
+        write_cache(&file, "site/", commit, &dates).unwrap();
         assert_eq!(
             read_cache(&file, "site/"),
-            Some(("abc123".to_string(), dates.clone()))
+            Some((commit.to_string(), dates.clone()))
         );
         // Another site's file, or none, is not read.
         assert_eq!(read_cache(&file, ""), None);
