@@ -1627,11 +1627,12 @@ fn pages_show_their_last_update_from_front_matter_or_git() {
 /// Changes the date the kept dates file `cache` holds for `file`, to `date`.
 fn change_kept_date(cache: &Path, file: &str, date: &str) {
     let text = std::fs::read_to_string(cache).unwrap();
-    let line = text
-        .lines()
-        .find(|l| l.ends_with(&format!(" {file}")))
+    // Records are `<date> <path>` ended by a NUL, after three header lines.
+    let at = text
+        .find(&format!(" {file}\0"))
         .unwrap_or_else(|| panic!("no {file} in {text}"));
-    std::fs::write(cache, text.replace(line, &format!("{date} {file}"))).unwrap();
+    let start = text[..at].rfind(['\0', '\n']).unwrap() + 1;
+    std::fs::write(cache, format!("{}{date}{}", &text[..start], &text[at..])).unwrap();
 }
 
 /// The "Updated" date a built page shows.
@@ -1667,7 +1668,8 @@ fn git_dates_are_kept_between_builds_and_follow_new_commits_resets_and_damage() 
     let cache = kept[0].clone();
     let text = std::fs::read_to_string(&cache).unwrap();
     assert!(
-        text.contains("\n2024-03-05 content/companies/acme-metals.md\n"),
+        text.contains("\n2024-03-05 content/_index.md\0")
+            && text.contains("\x002024-03-05 content/companies/acme-metals.md\0"),
         "{text}"
     );
 
@@ -1704,13 +1706,13 @@ fn git_dates_are_kept_between_builds_and_follow_new_commits_resets_and_damage() 
     assert_eq!(updated_on(&out, germanium), "2024-03-05");
 
     // A damaged file is read as missing, and written again.
-    std::fs::write(&cache, "orebrief git dates 1\nsite \ncommit 12").unwrap();
+    std::fs::write(&cache, "orebrief git dates 2\nsite \ncommit 12").unwrap();
     let out = site.build("damaged", false, Profile::Public);
     assert_eq!(updated_on(&out, gallium), "2024-03-05");
     assert!(
         std::fs::read_to_string(&cache)
             .unwrap()
-            .ends_with("\nend\n")
+            .ends_with("\0end\n")
     );
 
     // A shallow clone's oldest commit stands for the history cut off: nothing is kept there.
@@ -1793,6 +1795,51 @@ fn kept_git_dates_give_what_a_whole_walk_gives_after_a_merge() {
     let from_walk: Vec<String> = pages.iter().map(|p| updated_on(&walked, p)).collect();
     assert_eq!(from_kept, from_walk);
     assert_eq!(from_walk, ["2025-02-10", "2025-06-01"]);
+}
+
+/// Names git quotes in its output unless asked for raw names (`-z`): a double quote, a
+/// backslash, a tab, a line break, bytes that are not UTF-8.
+#[cfg(unix)]
+#[test]
+fn files_whose_names_git_would_quote_get_their_dates_and_keep_them() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = fixture();
+    if !git(site.root(), &["init", "-q"]) {
+        eprintln!("git is not available: skipping this test");
+        return;
+    }
+    let names: [&[u8]; 5] = [
+        b"say \"hi\"",
+        b"back\\slash",
+        b"tab\there",
+        b"line\nbreak",
+        b"caf\xe9",
+    ];
+    // Page files are named by their ids (plain letters), but the folders they are kept in
+    // may be named anything.
+    for (n, name) in names.iter().enumerate() {
+        let mut dir = b"content/notes/".to_vec();
+        dir.extend_from_slice(name);
+        let dir = site.root().join(std::ffi::OsStr::from_bytes(&dir));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join(format!("odd-{n}.md")),
+            page(&[&format!("title: Odd {n}")], &["Text."]),
+        )
+        .unwrap();
+    }
+    assert!(git(site.root(), &["add", "content", "site.yaml"]));
+    assert!(git(site.root(), &["commit", "-q", "-m", "odd names"]));
+    for build in ["walked", "kept"] {
+        let out = site.build(build, false, Profile::Public);
+        for n in 0..names.len() {
+            assert_eq!(
+                updated_on(&out, &format!("notes/odd-{n}/index.html")),
+                "2024-03-05",
+                "{build}: odd-{n}"
+            );
+        }
+    }
 }
 
 #[test]

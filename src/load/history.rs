@@ -31,11 +31,12 @@ use crate::model::{Page, PartialDate};
 /// (`content/minerals/gallium.md`).
 pub type Dates = HashMap<PathBuf, PartialDate>;
 
-/// Separates commits in the `git log` output (a byte that never starts a file name).
-const COMMIT: char = '\u{1e}';
+/// Starts each commit in the `git log` output (a byte that never starts a file name: every
+/// name starts with `content/`).
+const COMMIT: u8 = 0x1e;
 
 /// The first line of a kept dates file; another version's file is read as missing.
-const CACHE_HEADER: &str = "orebrief git dates 1";
+const CACHE_HEADER: &str = "orebrief git dates 2";
 
 /// The date of the last commit of each file under `root/content`, by path relative to `root`
 /// (`content/minerals/gallium.md`). Empty when git is missing or `root` is not in a repository.
@@ -276,6 +277,7 @@ fn is_ancestor(git: &Git, commit: &str, head: &str) -> bool {
 fn log(git: &Git, revisions: &str) -> Option<Dates> {
     let out = git.run(&[
         "log",
+        "-z",
         "--full-history",
         "--relative",
         "--no-renames",
@@ -286,28 +288,65 @@ fn log(git: &Git, revisions: &str) -> Option<Dates> {
         "--",
         "content",
     ])?;
-    Some(parse_log(&String::from_utf8_lossy(&out)))
+    Some(parse_log(&out))
 }
 
-/// Parses `git log --format=%x1e%cd --date=short --name-only`: for each file, the newest date
-/// of the commits that changed it (the first met, unless clocks disagreed).
-pub fn parse_log(log: &str) -> Dates {
+/// Parses `git log -z --format=%x1e%cd --date=short --name-only`: for each file, the newest
+/// date of the commits that changed it (the first met, unless clocks disagreed).
+///
+/// With `-z` every file name comes as git stores it, each ended by a NUL byte: a name with a
+/// quote, a backslash, a tab or a line break, or not UTF-8, is not quoted and escaped as
+/// without it. Each commit is its date, ended by a NUL, then a line break before its first
+/// name.
+pub fn parse_log(log: &[u8]) -> Dates {
     let mut dates = Dates::new();
     let mut current: Option<PartialDate> = None;
-    for line in log.lines() {
-        if let Some(date) = line.strip_prefix(COMMIT) {
-            current = PartialDate::parse(date.trim()).ok();
+    for field in log.split(|&b| b == 0) {
+        if let Some(date) = field.strip_prefix(&[COMMIT]) {
+            current = std::str::from_utf8(date)
+                .ok()
+                .and_then(|d| PartialDate::parse(d.trim()).ok());
             continue;
         }
-        let name = line.trim_end();
+        let name = field.strip_prefix(b"\n").unwrap_or(field);
         if name.is_empty() {
             continue;
         }
         if let Some(date) = current {
-            keep_newest(&mut dates, PathBuf::from(name), date);
+            keep_newest(&mut dates, path_from_bytes(name), date);
         }
     }
     dates
+}
+
+/// A path from the bytes git printed: on Unix any bytes, elsewhere UTF-8 (as git writes
+/// names there).
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+    }
+}
+
+/// The bytes of `path`, as [`path_from_bytes`] reads them back.
+fn path_bytes(path: &Path) -> std::borrow::Cow<'_, [u8]> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        std::borrow::Cow::Borrowed(path.as_os_str().as_bytes())
+    }
+    #[cfg(not(unix))]
+    {
+        match path.to_string_lossy() {
+            std::borrow::Cow::Borrowed(text) => std::borrow::Cow::Borrowed(text.as_bytes()),
+            std::borrow::Cow::Owned(text) => std::borrow::Cow::Owned(text.into_bytes()),
+        }
+    }
 }
 
 fn keep_newest(dates: &mut Dates, file: PathBuf, date: PartialDate) {
@@ -337,42 +376,52 @@ fn cache_file(git_dir: &Path, prefix: &str) -> PathBuf {
 
 /// Reads a kept dates file: the commit it was written at, and the dates. `None` when it is
 /// missing, of another version, of another site, or damaged in any way.
+///
+/// The file is three lines (the version, `site <prefix>`, `commit <id>`), then one record per
+/// file, `<date> <path>` ended by a NUL byte (a path may hold any other byte, a line break
+/// too), then `end` and a line break.
 fn read_cache(file: &Path, prefix: &str) -> Option<(String, Dates)> {
-    let text = std::fs::read_to_string(file).ok()?;
-    let mut lines = text.lines();
-    if lines.next()? != CACHE_HEADER || lines.next()?.strip_prefix("site ")? != prefix {
+    let bytes = std::fs::read(file).ok()?;
+    let mut rest = bytes.as_slice();
+    let mut line = || -> Option<&str> {
+        let at = memchr::memchr(b'\n', rest)?;
+        let text = std::str::from_utf8(&rest[..at]).ok()?;
+        rest = &rest[at + 1..];
+        Some(text)
+    };
+    if line()? != CACHE_HEADER || line()?.strip_prefix("site ")? != prefix {
         return None;
     }
-    let commit = lines
-        .next()?
+    let commit = line()?
         .strip_prefix("commit ")
         .filter(|c| is_commit(c))?
         .to_string();
     let mut dates = Dates::new();
-    let mut complete = false;
-    for line in lines {
-        if line == "end" {
-            complete = true;
-            break;
+    loop {
+        if rest == b"end\n" {
+            return Some((commit, dates));
         }
-        let (date, file) = line.split_once(' ')?;
-        dates.insert(PathBuf::from(file), PartialDate::parse(date).ok()?);
+        let at = memchr::memchr(0, rest)?;
+        let (date, path) = rest[..at].split_at(memchr::memchr(b' ', &rest[..at])?);
+        let date = PartialDate::parse(std::str::from_utf8(date).ok()?).ok()?;
+        dates.insert(path_from_bytes(&path[1..]), date);
+        rest = &rest[at + 1..];
     }
-    complete.then_some((commit, dates))
 }
 
 /// Keeps `dates`, read at `commit`, for the next build: written beside and renamed into place,
 /// so that a build running at the same time reads the old file or the new one, whole.
 fn write_cache(file: &Path, prefix: &str, commit: &str, dates: &Dates) -> std::io::Result<()> {
-    use std::fmt::Write as _;
-    let mut text = format!("{CACHE_HEADER}\nsite {prefix}\ncommit {commit}\n");
+    let mut bytes = format!("{CACHE_HEADER}\nsite {prefix}\ncommit {commit}\n").into_bytes();
     let mut sorted: Vec<(&PathBuf, &PartialDate)> = dates.iter().collect();
     sorted.sort();
     for (path, date) in sorted {
-        // Paths git printed, so UTF-8 (lossily) and without line breaks.
-        let _ = writeln!(text, "{date} {}", path.display());
+        bytes.extend_from_slice(date.to_string().as_bytes());
+        bytes.push(b' ');
+        bytes.extend_from_slice(&path_bytes(path));
+        bytes.push(0);
     }
-    text.push_str("end\n");
+    bytes.extend_from_slice(b"end\n");
     let dir = file.parent().expect("a file in a folder");
     // Only `orebrief/` itself: the git folder is there, or nothing is written.
     if let Err(e) = std::fs::create_dir(dir) {
@@ -388,7 +437,7 @@ fn write_cache(file: &Path, prefix: &str, commit: &str, dates: &Dates) -> std::i
         std::process::id(),
         WRITES.fetch_add(1, Ordering::Relaxed)
     ));
-    std::fs::write(&temporary, text)?;
+    std::fs::write(&temporary, bytes)?;
     std::fs::rename(&temporary, file).inspect_err(|_| {
         let _ = std::fs::remove_file(&temporary);
     })
@@ -422,28 +471,51 @@ mod tests {
         PartialDate::parse(text).unwrap()
     }
 
+    /// What `git log -z --format=%x1e%cd --name-only` prints for `commits` (date, names).
+    fn z(commits: &[(&str, &[&str])]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (date, names) in commits {
+            out.extend_from_slice(format!("\u{1e}{date}\0").as_bytes());
+            if !names.is_empty() {
+                out.push(b'\n');
+            }
+            for name in *names {
+                out.extend_from_slice(name.as_bytes());
+                out.push(0);
+            }
+        }
+        out
+    }
+
     #[test]
     fn the_newest_commit_of_a_file_wins() {
-        let log =
-            "\u{1e}2025-03-04\n\ncontent/a.md\n\n\u{1e}2024-01-02\n\ncontent/a.md\ncontent/b.md\n";
-        let dates = parse_log(log);
+        let log = z(&[
+            // A merge lists no names.
+            ("2025-05-06", &[]),
+            ("2025-03-04", &["content/a.md"]),
+            ("2024-01-02", &["content/a.md", "content/b.md"]),
+        ]);
+        let dates = parse_log(&log);
         assert_eq!(dates[Path::new("content/a.md")].to_string(), "2025-03-04");
         assert_eq!(dates[Path::new("content/b.md")].to_string(), "2024-01-02");
         assert_eq!(dates.len(), 2);
         // Listed out of order (a commit made on a clock set back): still the newest date.
-        let skewed = "\u{1e}2024-01-02\n\ncontent/a.md\n\u{1e}2025-03-04\n\ncontent/a.md\n";
+        let skewed = z(&[
+            ("2024-01-02", &["content/a.md"]),
+            ("2025-03-04", &["content/a.md"]),
+        ]);
         assert_eq!(
-            parse_log(skewed)[Path::new("content/a.md")],
+            parse_log(&skewed)[Path::new("content/a.md")],
             date("2025-03-04")
         );
     }
 
     #[test]
     fn newer_commits_add_to_the_kept_dates() {
-        let mut kept = parse_log("\u{1e}2024-01-02\ncontent/a.md\ncontent/b.md\n");
+        let mut kept = parse_log(&z(&[("2024-01-02", &["content/a.md", "content/b.md"])]));
         merge_newest(
             &mut kept,
-            parse_log("\u{1e}2025-06-01\ncontent/b.md\ncontent/c.md\n"),
+            parse_log(&z(&[("2025-06-01", &["content/b.md", "content/c.md"])])),
         );
         assert_eq!(kept[Path::new("content/a.md")], date("2024-01-02"));
         assert_eq!(kept[Path::new("content/b.md")], date("2025-06-01"));
@@ -486,7 +558,7 @@ mod tests {
     fn a_kept_file_must_name_a_commit() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("orebrief").join("dates-1");
-        let dates = parse_log("\u{1e}2025-03-04\ncontent/a.md\n");
+        let dates = parse_log(&z(&[("2025-03-04", &["content/a.md"])]));
         write_cache(&file, "", "HEAD", &dates).unwrap();
         assert_eq!(read_cache(&file, ""), None);
         write_cache(&file, "", "--output=x", &dates).unwrap();
@@ -508,7 +580,13 @@ mod tests {
     fn kept_dates_read_back_as_written_and_only_whole() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("orebrief").join("dates-1");
-        let dates = parse_log("\u{1e}2025-03-04\ncontent/a b.md\n\u{1e}2024-01-02\ncontent/c.md\n");
+        let dates = parse_log(&z(&[
+            (
+                "2025-03-04",
+                &["content/a b.md", "content/x \"q\"\\\tl\nine.md"],
+            ),
+            ("2024-01-02", &["content/c.md"]),
+        ]));
         let commit = "5f15a3ffdedcd03fee1da55c1482f3f64059ced5";
         write_cache(&file, "site/", commit, &dates).unwrap();
         assert_eq!(
