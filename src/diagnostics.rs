@@ -81,7 +81,7 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}", self.file.display())?;
+        write!(f, "{}", printable(&self.file.display().to_string()))?;
         if self.line > 0 {
             write!(f, ":{}", self.line)?;
             if self.column > 0 {
@@ -94,6 +94,23 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// `text` with its control characters (a tab or a line break in a file name) escaped as
+/// Rust writes them (`\t`, `\n`), so that a report keeps one problem to a line.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Sorts diagnostics by file, line and column so reports read top to bottom, dropping
@@ -157,6 +174,16 @@ pub fn display_path(root: &Path, path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_in_file_names_are_escaped() {
+        let d = Diagnostic::error("content/notes/line\nbreak\there/a.md", 2, 1, "bad");
+        assert_eq!(
+            d.to_string(),
+            "content/notes/line\\nbreak\\there/a.md:2:1: error: bad"
+        );
+        assert_eq!(printable("café \"q\""), "café \"q\"");
+    }
 
     #[test]
     fn line_col_counts_from_one() {

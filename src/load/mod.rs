@@ -413,7 +413,10 @@ pub fn check_id(id: &str) -> Result<(), String> {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
         && !id.starts_with('-');
     if !ok {
-        return Err(format!("`{id}` cannot be an id"));
+        return Err(format!(
+            "`{}` cannot be an id",
+            crate::diagnostics::printable(id)
+        ));
     }
     if RESERVED.contains(&id) {
         return Err(format!("`{id}` is a reserved name and cannot be an id"));
