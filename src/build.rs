@@ -729,6 +729,7 @@ pub fn write_site(
                 &write_stream,
                 &script,
                 stop,
+                sink.scratch_file(),
             )
         },
     );
@@ -812,7 +813,8 @@ fn site_files(
 }
 
 /// Writes the search page (listing `items`), the printable briefs and the portal as one
-/// document; returns how many pages it wrote.
+/// document; returns how many pages it wrote. `scratch` is a file for the portal's parts
+/// that the briefs' annexes reuse (`render::annexes`).
 #[allow(clippy::too_many_arguments)]
 fn print_pages(
     site: &Site,
@@ -824,6 +826,7 @@ fn print_pages(
     write_stream: &WriteStream<'_>,
     inject: &(dyn Fn(&str) -> String + Sync),
     stop: &Stop,
+    scratch: Option<std::fs::File>,
 ) -> usize {
     use crate::render::print;
     let mut clock = Instant::now();
@@ -836,6 +839,16 @@ fn print_pages(
         pages += 1;
     }
     if templates.has("print.html") {
+        let briefs: Vec<usize> = (0..site.pages.len())
+            .filter(|&i| site.pages[i].kind == Kind::Brief)
+            .collect();
+        // A profile named by several briefs is rendered once for all their annexes, and
+        // the portal's own part of it is used for them when the theme allows it
+        // (`render::annexes`).
+        let annexes = Annexes::new(briefs.iter().flat_map(|&i| renderer.annex_pages(i)))
+            // Only with absolute links: relative ones differ between the portal's document
+            // and a brief's, one or more folders deeper.
+            .with_scratch(scratch.filter(|_| !briefs.is_empty() && !renderer.views.urls.relative));
         // The whole portal, streamed to its file as its parts are rendered; before the
         // briefs, whose shared annexes (below) would otherwise still be held by the
         // allocator while the portal's table of contents is built.
@@ -848,7 +861,7 @@ fn print_pages(
                 }
                 write_stream(&write::index_file(print::PORTAL_PATH), &mut |out| {
                     let mut failed = None;
-                    let rendered = renderer.write_print(&doc, bodies, None, |piece| {
+                    let rendered = renderer.write_print(&doc, bodies, Some(&annexes), |piece| {
                         match out.write_all(piece.as_bytes()) {
                             Ok(()) => true,
                             Err(e) => {
@@ -866,11 +879,6 @@ fn print_pages(
             Err(d) => page_html(Err(d), ""),
         }
         lap("  portal print", &mut clock);
-        let briefs: Vec<usize> = (0..site.pages.len())
-            .filter(|&i| site.pages[i].kind == Kind::Brief)
-            .collect();
-        // A profile named by several briefs is rendered once for all their annexes.
-        let annexes = Annexes::new(briefs.iter().flat_map(|&i| renderer.annex_pages(i)));
         // Parts in parallel only when the briefs cannot keep every thread busy (see
         // `print_to_string`).
         let parallel = briefs.len() < rayon::current_num_threads();

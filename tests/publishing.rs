@@ -476,6 +476,27 @@ fn brief_print_page_has_the_brief_a_contents_table_and_annex_profiles() {
         labels.iter().any(|l| l == "Annex C: Acme Metals"),
         "{labels:?}"
     );
+    // The annexes come under a chapter of their own, each at the level of a profile in the
+    // whole-portal document, its label above it.
+    let chapter: String = html
+        .select(&sel("section#annexes > h2#annexes-title"))
+        .next()
+        .expect("an Annexes chapter")
+        .text()
+        .collect();
+    assert_eq!(chapter, "Annexes");
+    let first = html
+        .select(&sel("section#annexes > section.print-part"))
+        .next()
+        .unwrap();
+    let label: String = first
+        .select(&sel(".annex-label"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    assert_eq!(label, "Annex A");
+    assert!(first.select(&sel("h3.part-title")).next().is_some());
     // The brief's body, then each annex with its profile.
     let body: String = html
         .select(&sel("#brief-public-brief .content"))
@@ -593,11 +614,12 @@ fn pages_and_their_print_parts_show_the_same_data_sections() {
     assert!(text_of(cn, "reserves").contains("Gallium 1,000 t"));
     // The world total of the reserves, which the page once left out.
     assert!(text_of(annex, "reserves").contains("World 1,200"));
-    // Page headings keep their anchor links; the annex's are one level lower, without them.
+    // Page headings keep their anchor links; the annex's are two levels lower (the annex is
+    // an h3 under the "Annexes" chapter), without them.
     assert!(page.select(&sel("h2#reserves a.anchor")).next().is_some());
     assert!(
         annex
-            .select(&sel("h3#mineral-gallium-reserves"))
+            .select(&sel("h4#mineral-gallium-reserves"))
             .next()
             .is_some()
     );
@@ -783,6 +805,88 @@ fn a_theme_that_transforms_the_annex_label_still_gets_each_label() {
     assert_eq!(label("two", "mineral-gallium"), "ANNEX B|7");
     assert_eq!(label("two", "company-acme"), "ANNEX D|7");
     assert_eq!(label("three", "mineral-gallium"), "ANNEX B|7");
+}
+
+/// Builds `site` with the command line, absolute links, into `out` under its root, and
+/// returns the `annex parts:` line `OREBRIEF_TIMINGS` prints.
+fn annex_summary(site: &Site, out: &str) -> (PathBuf, String) {
+    let output = site.root().join(out);
+    let run = Command::new(env!("CARGO_BIN_EXE_orebrief"))
+        .arg("--root")
+        .arg(site.root())
+        .args(["build", "--output-dir"])
+        .arg(&output)
+        .env("OREBRIEF_TIMINGS", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    assert!(run.status.success(), "{stderr}");
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("annex parts:"))
+        .unwrap_or_else(|| panic!("no annex summary in {stderr}"))
+        .to_string();
+    (output, line)
+}
+
+#[test]
+fn annexes_are_the_parts_of_the_portal_document_when_the_theme_allows() {
+    // With absolute links every document has the same root, and the default theme shows an
+    // annex's label outside its part: the eight annexes of the three briefs are the parts
+    // the whole-portal document rendered, not rendered again, and still each shows its own
+    // label and jumps only to what its own document holds.
+    let site = shared_annexes(None);
+    let (out, summary) = annex_summary(&site, "abs");
+    assert!(
+        summary.contains("annex parts: 8 from the portal print (4 kept")
+            && summary.contains(", 0 rendered, 0 reused"),
+        "{summary}"
+    );
+    let gallium = |brief: &str| annex(&out, brief, "mineral-gallium", ".annex-label");
+    let (label, links) = gallium("one");
+    assert_eq!(label, "Annex A");
+    assert!(links.contains(&"#company-acme".to_string()), "{links:?}");
+    assert!(
+        links.contains(&format!("{BASE}minerals/germanium/")),
+        "{links:?}"
+    );
+    let (label, links) = gallium("two");
+    assert_eq!(label, "Annex B");
+    assert!(
+        links.contains(&"#mineral-germanium".to_string()),
+        "{links:?}"
+    );
+    let (label, links) = gallium("three");
+    assert_eq!(label, "Annex B");
+    assert!(
+        links.contains(&format!("{BASE}companies/acme/")),
+        "{links:?}"
+    );
+    // The same annex, whatever the document, and the same as the portal's own part but for
+    // the label and the jumps.
+    let portal = read(&out, "print/index.html");
+    assert!(portal.contains("About gallium. See"));
+    for brief in ["briefs/one", "briefs/two", "three"] {
+        assert_unique_ids(&out, &format!("{brief}/print/index.html"));
+    }
+    let problems = crawl(&out, BASE, false);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_theme_showing_the_label_in_its_part_gets_annexes_rendered_for_each_brief() {
+    let header = "<header>{% if part.label %}<p class=\"label\">{{ part.label | upper }}</p>{% endif %}<h{{ part.level }} id=\"title\">{{ page.title }}</h{{ part.level }}></header>";
+    let site = shared_annexes(Some(header));
+    let (out, summary) = annex_summary(&site, "abs");
+    assert!(
+        summary.contains("(not used: the theme's part shows part.label)"),
+        "{summary}"
+    );
+    let label = |brief: &str, id: &str| annex(&out, brief, id, ".label").0;
+    assert_eq!(label("one", "mineral-gallium"), "ANNEX A");
+    assert_eq!(label("two", "mineral-gallium"), "ANNEX B");
+    assert_eq!(label("two", "company-acme"), "ANNEX D");
+    assert_eq!(label("three", "mineral-gallium"), "ANNEX B");
 }
 
 #[test]

@@ -30,8 +30,21 @@
 //!
 //! What it cannot see is a theme whose use of the label depends on the page in other ways
 //! than its kind; docs/publishing.md asks themes to show the label as text.
+//!
+//! **Parts of the whole-portal document.** That document (written before the briefs) renders
+//! every profile as a part at the same heading level as an annex, with no label. When the
+//! theme's part does not show `part.label` (the default theme shows it outside the part, in
+//! `print.html`), an annex is that same part, so the portal's parts of the pages briefs name
+//! are written to a scratch file ([`Annexes::with_scratch`], [`Annexes::offer`]) and read back
+//! for the briefs instead of being rendered again, which was most of their cost (a 12k-page
+//! portal: 2.8-3.1 s of CPU for its briefs' print pages, 0.2 s of it for the briefs
+//! themselves). The file is on disk, not in memory: at 12k pages it holds about 150 MB. The
+//! first use of each label on each kind of page is checked against the part rendered with its
+//! label, as above; a difference stops the use of the file for the rest of the build.
 
 use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -69,6 +82,13 @@ const BLOCK_BYTES: usize = 1 << 20;
 /// The shared annex parts of one build's printable briefs.
 pub struct Annexes {
     state: Mutex<State>,
+    /// The portal document's parts, end to end, when there is a scratch file.
+    scratch: Option<Mutex<Scratch>>,
+    /// Set once a part from the scratch file differs from the part rendered for its
+    /// document: from then on the file is not used.
+    scratch_off: AtomicBool,
+    /// Parts taken from the scratch file.
+    from_portal: AtomicUsize,
     /// Set once a part rendered with a placeholder differs from the part rendered with its
     /// label: from then on every part is rendered for its document.
     off: AtomicBool,
@@ -76,8 +96,28 @@ pub struct Annexes {
     renders: AtomicUsize,
 }
 
+/// The scratch file and how much of it is written.
+struct Scratch {
+    file: File,
+    len: u64,
+}
+
+/// A part of the portal document in the scratch file.
+struct Written {
+    /// The relative root of the portal document.
+    root: String,
+    offset: u64,
+    len: usize,
+    /// Where its link spans are in `State::links`.
+    spans: Range<usize>,
+}
+
 #[derive(Default)]
 struct State {
+    /// The portal document's parts in the scratch file, by page index.
+    written: HashMap<usize, Written>,
+    /// The (kind of page, label) pairs whose check of a part from the scratch file passed.
+    checked_written: HashSet<(&'static str, String)>,
     /// Uses still to come of each page, by page index.
     left: HashMap<usize, u32>,
     /// The kept parts, by page index.
@@ -166,10 +206,115 @@ impl Annexes {
                 max_bytes: Self::max_bytes(shared),
                 ..State::default()
             }),
+            scratch: None,
+            scratch_off: AtomicBool::new(false),
+            from_portal: AtomicUsize::new(0),
             off: AtomicBool::new(false),
             hits: AtomicUsize::new(0),
             renders: AtomicUsize::new(0),
         }
+    }
+
+    /// Keeps the whole-portal document's parts of the pages named as annexes in `file`
+    /// ([`Annexes::offer`]), for the briefs to take.
+    pub fn with_scratch(mut self, file: Option<File>) -> Annexes {
+        self.scratch = file.map(|file| Mutex::new(Scratch { file, len: 0 }));
+        self
+    }
+
+    /// Offers the portal document's part of page `j`, rendered for a document whose relative
+    /// root is `root`, with no label, its ids prefixed, before its links jump: kept in the
+    /// scratch file when page `j` is an annex of some brief. A part that cannot be written is
+    /// simply not kept.
+    pub fn offer(&self, j: usize, root: &str, part: &Prefixed) {
+        let Some(scratch) = &self.scratch else {
+            return;
+        };
+        if self.scratch_off.load(Ordering::Relaxed) || !self.state().left.contains_key(&j) {
+            return;
+        }
+        let offset = {
+            let mut scratch = scratch.lock().unwrap_or_else(|e| e.into_inner());
+            let offset = scratch.len;
+            if scratch.file.write_all(part.html.as_bytes()).is_err() {
+                // Where the file stands after a failed write is unknown: no more parts.
+                self.scratch_off.store(true, Ordering::Relaxed);
+                return;
+            }
+            scratch.len += part.html.len() as u64;
+            offset
+        };
+        let mut state = self.state();
+        let first = state.links.len();
+        let links: Vec<usize> = part.links.iter().flat_map(|s| [s.start, s.end]).collect();
+        state.links.extend_from_slice(&links);
+        state.written.insert(
+            j,
+            Written {
+                root: root.to_string(),
+                offset,
+                len: part.html.len(),
+                spans: first..first + links.len(),
+            },
+        );
+    }
+
+    /// The portal document's part of page `j` from the scratch file, when it was kept for a
+    /// document whose root is `root`.
+    fn written(&self, j: usize, root: &str) -> Option<Prefixed> {
+        if self.scratch_off.load(Ordering::Relaxed) {
+            return None;
+        }
+        let scratch = self.scratch.as_ref()?;
+        let (offset, len, links) = {
+            let state = self.state();
+            let written = state.written.get(&j).filter(|w| w.root == root)?;
+            let links: Vec<Range<usize>> = state
+                .links
+                .get(written.spans.clone())?
+                .chunks_exact(2)
+                .map(|pair| pair[0]..pair[1])
+                .collect();
+            (written.offset, written.len, links)
+        };
+        let mut bytes = vec![0; len];
+        {
+            let mut scratch = scratch.lock().unwrap_or_else(|e| e.into_inner());
+            scratch.file.seek(SeekFrom::Start(offset)).ok()?;
+            scratch.file.read_exact(&mut bytes).ok()?;
+            scratch.file.seek(SeekFrom::End(0)).ok()?;
+        }
+        let html = String::from_utf8(bytes).ok()?;
+        Some(Prefixed { html, links })
+    }
+
+    /// The part of page `j` from the scratch file, checked on the first use of each label on
+    /// each kind of page; `None` when there is none (or the check failed: then the cache is
+    /// not used again).
+    fn scratch_part(
+        &self,
+        j: usize,
+        kind: &'static str,
+        root: &str,
+        label: &str,
+        render: &impl Fn(&str) -> Result<Prefixed, Diagnostic>,
+    ) -> Option<Result<Prefixed, Diagnostic>> {
+        let part = self.written(j, root)?;
+        let key = (kind, label.to_string());
+        if !self.state().checked_written.contains(&key) {
+            let direct = match render(label) {
+                Ok(direct) => direct,
+                Err(e) => return Some(Err(e)),
+            };
+            if direct != part {
+                self.scratch_off.store(true, Ordering::Relaxed);
+                self.state().written.clear();
+                return Some(Ok(direct));
+            }
+            self.state().checked_written.insert(key);
+        }
+        self.from_portal.fetch_add(1, Ordering::Relaxed);
+        Some(Ok(part))
     }
 
     /// The budget of packed bytes for `shared` pages named more than once: [`BYTES_PER_PAGE`]
@@ -205,7 +350,17 @@ impl Annexes {
         label: &str,
         render: impl Fn(&str) -> Result<Prefixed, Diagnostic>,
     ) -> Result<Prefixed, Diagnostic> {
-        if self.off.load(Ordering::Relaxed) || label.is_empty() {
+        if label.is_empty() {
+            return render(label);
+        }
+        if let Some(part) = self.scratch_part(j, kind, root, label, &render) {
+            let mut state = self.state();
+            if let Some(n) = state.left.get_mut(&j) {
+                *n = n.saturating_sub(1);
+            }
+            return part;
+        }
+        if self.off.load(Ordering::Relaxed) {
             return render(label);
         }
         let mark = label_mark(label);
@@ -295,7 +450,18 @@ impl Annexes {
     pub fn summary(&self) -> String {
         let state = self.state();
         format!(
-            "annex parts: {} rendered, {} reused, {:.1} MiB packed{}",
+            "annex parts: {} from the portal print ({} kept, {:.1} MiB on disk){}, {} rendered, {} reused, {:.1} MiB packed{}",
+            self.from_portal.load(Ordering::Relaxed),
+            state.written.len(),
+            self.scratch
+                .as_ref()
+                .map_or(0, |s| s.lock().map_or(0, |s| s.len)) as f64
+                / (1024.0 * 1024.0),
+            if self.scratch_off.load(Ordering::Relaxed) {
+                " (not used: the theme's part shows part.label)"
+            } else {
+                ""
+            },
             self.renders.load(Ordering::Relaxed),
             self.hits.load(Ordering::Relaxed),
             state.bytes as f64 / (1024.0 * 1024.0),
@@ -355,6 +521,93 @@ mod tests {
         // Its last use is done: the part is no longer kept.
         assert!(annexes.state().parts.is_empty());
         assert!(annexes.summary().contains("1 rendered, 1 reused"));
+    }
+
+    /// A stand-in template that does not show the label (as the default theme's parts).
+    fn unlabelled(j: usize, calls: &Cell<usize>) -> impl Fn(&str) -> Result<Prefixed, Diagnostic> {
+        move |_: &str| {
+            calls.set(calls.get() + 1);
+            Ok(prefixed(format!(
+                "<h3 id=\"t\">Page {j}</h3><p><a href=\"../x/\">x</a></p>"
+            )))
+        }
+    }
+
+    fn scratch() -> Option<File> {
+        Some(tempfile::tempfile().unwrap())
+    }
+
+    #[test]
+    fn parts_of_the_portal_document_serve_as_annexes() {
+        let annexes = Annexes::new([7, 7, 8, 9]).with_scratch(scratch());
+        let calls = Cell::new(0);
+        // The portal document offers its parts: those of pages named as annexes are kept.
+        for j in [6, 7, 8, 9] {
+            annexes.offer(j, "../", &unlabelled(j, &calls)("").unwrap());
+        }
+        assert_eq!(annexes.state().written.len(), 3);
+        calls.set(0);
+        // The first use of a label on a kind is checked against a render; later ones are not
+        // rendered at all, and come out as the portal rendered them.
+        let first = annexes
+            .part(7, "mineral", "../", "Annex A", unlabelled(7, &calls))
+            .unwrap();
+        assert_eq!(calls.get(), 1);
+        assert_eq!(first, unlabelled(7, &Cell::new(0))("").unwrap());
+        assert_eq!(&first.html[first.links[0].clone()], "../x/");
+        let again = annexes
+            .part(8, "mineral", "../", "Annex A", unlabelled(8, &calls))
+            .unwrap();
+        assert_eq!(calls.get(), 1);
+        assert!(again.html.contains("Page 8"));
+        annexes
+            .part(7, "mineral", "../", "Annex B", unlabelled(7, &calls))
+            .unwrap();
+        assert_eq!(calls.get(), 2, "a new label is checked");
+        // A document at another depth cannot use them.
+        annexes
+            .part(9, "mineral", "../../", "Annex A", unlabelled(9, &calls))
+            .unwrap();
+        assert!(
+            annexes
+                .summary()
+                .starts_with("annex parts: 3 from the portal print (3 kept")
+        );
+    }
+
+    #[test]
+    fn a_part_that_shows_its_label_stops_the_use_of_the_portal_parts() {
+        let annexes = Annexes::new([7, 7, 8]).with_scratch(scratch());
+        let calls = Cell::new(0);
+        for j in [7, 8] {
+            annexes.offer(j, "../", &template(j, &calls)("").unwrap());
+        }
+        let part = annexes
+            .part(7, "mineral", "../", "Annex A", template(7, &calls))
+            .unwrap();
+        assert!(part.html.starts_with("<p>Annex A</p>"), "{}", part.html);
+        assert!(annexes.state().written.is_empty());
+        let part = annexes
+            .part(8, "mineral", "../", "Annex B", template(8, &calls))
+            .unwrap();
+        assert!(part.html.starts_with("<p>Annex B</p>"), "{}", part.html);
+        assert!(
+            annexes
+                .summary()
+                .contains("(not used: the theme's part shows part.label)")
+        );
+        assert!(
+            annexes
+                .summary()
+                .starts_with("annex parts: 0 from the portal print")
+        );
+    }
+
+    #[test]
+    fn without_a_scratch_file_nothing_is_offered() {
+        let annexes = Annexes::new([7, 7]);
+        annexes.offer(7, "../", &unlabelled(7, &Cell::new(0))("").unwrap());
+        assert!(annexes.state().written.is_empty());
     }
 
     #[test]

@@ -138,6 +138,8 @@ struct PartView {
     internal: bool,
     /// The id of the part's title (the document's title for a headless part).
     labelledby: String,
+    /// "Annex A", for an annex.
+    label: Option<String>,
     html: Value,
 }
 
@@ -170,7 +172,9 @@ impl<'a> Renderer<'a> {
                 subject: Subject::Page(j),
                 anchor: anchor_of(site, Subject::Page(j)),
                 label: Some(format!("Annex {}", annex_letter(n))),
-                level: 2,
+                // Under the "Annexes" chapter, at the level of the whole-portal document's
+                // parts, so that an annex can be the part that document rendered.
+                level: 3,
                 headless: false,
             });
         }
@@ -187,8 +191,8 @@ impl<'a> Renderer<'a> {
                 }],
             },
             Chapter {
-                anchor: None,
-                title: None,
+                anchor: Some("annexes".to_string()),
+                title: Some("Annexes".to_string()),
                 parts: annexes,
             },
         ];
@@ -380,6 +384,7 @@ impl<'a> Renderer<'a> {
                     } else {
                         format!("{}-title", planned.anchor)
                     },
+                    label: planned.label.clone(),
                     html: Value::safe_string(&part_marker(planned_parts.len())),
                 });
                 planned_parts.push(planned);
@@ -582,6 +587,12 @@ impl<'a> Renderer<'a> {
             (Some(annexes), Subject::Page(j), Some(label)) => {
                 let kind = self.views.site.pages[j].kind.as_str();
                 annexes.part(j, kind, &doc.root, label, |label| render(Some(label)))?
+            }
+            // A part of the whole-portal document: kept for the briefs naming its page.
+            (Some(annexes), Subject::Page(j), None) => {
+                let part = render(None)?;
+                annexes.offer(j, &doc.root, &part);
+                part
             }
             _ => render(planned.label.as_deref())?,
         };

@@ -137,6 +137,16 @@ impl Sink {
         })
     }
 
+    /// A file for a build's own scratch data, in the staging folder but never part of the
+    /// output: it has no name there (or loses it at once) and is gone when closed. `None` for
+    /// the sinks that write no folder, or when it cannot be made.
+    pub fn scratch_file(&self) -> Option<std::fs::File> {
+        match self {
+            Sink::Staging { dir, .. } => tempfile::tempfile_in(dir).ok(),
+            _ => None,
+        }
+    }
+
     /// An empty in-memory sink.
     pub fn memory() -> Sink {
         Sink::Memory(Default::default())
