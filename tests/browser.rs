@@ -446,6 +446,10 @@ fn the_print_page_of_a_brief_prints_to_pdf_with_its_annexes() {
         "the table of contents names the annex"
     );
     assert!(
+        !text.contains(&format!("a. {ANNEX_MINERAL}")),
+        "an annex carries its own letter in the contents, with no list marker: {text}"
+    );
+    assert!(
         text.contains("Germanium refinery production"),
         "the annex's table"
     );
