@@ -12,7 +12,7 @@ use crate::config::{Profile, SiteConfig};
 use crate::diagnostics::{self, Diagnostic};
 use crate::load;
 use crate::model::Kind;
-use crate::render::annexes::Annexes;
+use crate::render::annexes::{Annexes, NoScratch};
 use crate::render::context::{Views, csv_path, data_json_path};
 use crate::render::markdown::Linker;
 use crate::render::pages::{RenderedBody, Renderer, title_case};
@@ -845,10 +845,19 @@ fn print_pages(
         // A profile named by several briefs is rendered once for all their annexes, and
         // the portal's own part of it is used for them when the theme allows it
         // (`render::annexes`).
+        let scratch = if briefs.is_empty() {
+            Err(NoScratch::NoBriefs)
+        } else if renderer.views.urls.relative {
+            // Relative links differ between the portal's document and a brief's, one or
+            // more folders deeper.
+            Err(NoScratch::RelativeLinks)
+        } else if templates.may_read_field(&print::PAGE_PART_TEMPLATES, "part", "label") {
+            Err(NoScratch::ReadsLabel)
+        } else {
+            scratch.ok_or(NoScratch::NoFile)
+        };
         let annexes = Annexes::new(briefs.iter().flat_map(|&i| renderer.annex_pages(i)))
-            // Only with absolute links: relative ones differ between the portal's document
-            // and a brief's, one or more folders deeper.
-            .with_scratch(scratch.filter(|_| !briefs.is_empty() && !renderer.views.urls.relative));
+            .with_scratch(scratch);
         // The whole portal, streamed to its file as its parts are rendered; before the
         // briefs, whose shared annexes (below) would otherwise still be held by the
         // allocator while the portal's table of contents is built.

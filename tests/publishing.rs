@@ -810,6 +810,11 @@ fn a_theme_that_transforms_the_annex_label_still_gets_each_label() {
 /// Builds `site` with the command line, absolute links, into `out` under its root, and
 /// returns the `annex parts:` line `OREBRIEF_TIMINGS` prints.
 fn annex_summary(site: &Site, out: &str) -> (PathBuf, String) {
+    annex_summary_with(site, out, &[])
+}
+
+/// [`annex_summary`] with more environment variables.
+fn annex_summary_with(site: &Site, out: &str, env: &[(&str, &str)]) -> (PathBuf, String) {
     let output = site.root().join(out);
     let run = Command::new(env!("CARGO_BIN_EXE_orebrief"))
         .arg("--root")
@@ -817,6 +822,7 @@ fn annex_summary(site: &Site, out: &str) -> (PathBuf, String) {
         .args(["build", "--output-dir"])
         .arg(&output)
         .env("OREBRIEF_TIMINGS", "1")
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
@@ -879,7 +885,7 @@ fn a_theme_showing_the_label_in_its_part_gets_annexes_rendered_for_each_brief() 
     let site = shared_annexes(Some(header));
     let (out, summary) = annex_summary(&site, "abs");
     assert!(
-        summary.contains("(not used: the theme's part shows part.label)"),
+        summary.contains("(not used: the theme's part templates read part.label)"),
         "{summary}"
     );
     let label = |brief: &str, id: &str| annex(&out, brief, id, ".label").0;
@@ -887,6 +893,122 @@ fn a_theme_showing_the_label_in_its_part_gets_annexes_rendered_for_each_brief() 
     assert_eq!(label("two", "mineral-gallium"), "ANNEX B");
     assert_eq!(label("two", "company-acme"), "ANNEX D");
     assert_eq!(label("three", "mineral-gallium"), "ANNEX B");
+}
+
+#[test]
+fn annexes_taken_from_the_portal_document_are_byte_for_byte_those_rendered_for_each_brief() {
+    // The same site twice: with the default theme, whose briefs take their annexes from the
+    // whole-portal document; and with a part header that tests `part.label` but shows
+    // nothing more, so that every annex is rendered for its brief. Every file must match.
+    let shared = shared_annexes(None);
+    let (taken, summary) = annex_summary(&shared, "taken");
+    assert!(
+        summary.contains("annex parts: 8 from the portal print"),
+        "{summary}"
+    );
+    let header = format!(
+        "{}{{% if part.label %}}{{% endif %}}",
+        include_str!("../themes/default/templates/partials/print_part_header.html")
+    );
+    let rendered_site = shared_annexes(Some(&header));
+    let (rendered, summary) = annex_summary(&rendered_site, "rendered");
+    assert!(
+        summary.contains("annex parts: 0 from the portal print")
+            && summary.contains("(not used: the theme's part templates read part.label)"),
+        "{summary}"
+    );
+    let files = |root: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(root)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(root).unwrap().to_path_buf();
+                (rel, std::fs::read(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let (a, b) = (files(&taken), files(&rendered));
+    assert_eq!(
+        a.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        b.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    assert!(
+        a.iter()
+            .any(|(p, _)| p.ends_with("briefs/two/print/index.html"))
+    );
+    for ((path, x), (_, y)) in a.iter().zip(&b) {
+        assert!(
+            x == y,
+            "{} differs:\n{}\n---\n{}",
+            path.display(),
+            String::from_utf8_lossy(x),
+            String::from_utf8_lossy(y)
+        );
+    }
+}
+
+#[test]
+fn a_theme_showing_the_label_only_for_some_pages_gets_it_on_those_pages() {
+    // Brief "a" names gallium, which has no summary, and brief "b" germanium, which has one;
+    // each is its brief's "Annex A". The theme shows the label only with a summary, so the
+    // first annex looks the same with or without its label: a check on it alone would pass,
+    // and germanium, taken from the portal document, would lose its label. One thread makes
+    // "a" go first.
+    let mineral = |title: &str, summary: &str| {
+        let mut front = vec![format!("title: {title}")];
+        if !summary.is_empty() {
+            front.push(format!("summary: {summary}"));
+        }
+        let front: Vec<&str> = front.iter().map(String::as_str).collect();
+        page(&front, &[&format!("About {title}.")])
+    };
+    let brief = |title: &str, mineral: &str| {
+        page(
+            &[
+                "kind: brief",
+                &format!("title: {title}"),
+                "date: 2025-10-30",
+                &format!("minerals: [{mineral}]"),
+            ],
+            &["Text."],
+        )
+    };
+    let files = [
+        (
+            "site.yaml".to_string(),
+            format!("title: Some\nbase_url: {BASE}\n"),
+        ),
+        (
+            "content/minerals/gallium.md".to_string(),
+            mineral("Gallium", ""),
+        ),
+        (
+            "content/minerals/germanium.md".to_string(),
+            mineral("Germanium", "Used in fibre optics."),
+        ),
+        ("content/briefs/a.md".to_string(), brief("A", "gallium")),
+        ("content/briefs/b.md".to_string(), brief("B", "germanium")),
+        (
+            "templates/partials/print_part_header.html".to_string(),
+            "{% if page.summary and part.label %}<p class=\"label\">{{ part.label }}</p>{% endif %}<h{{ part.level }} id=\"title\">{{ page.title }}</h{{ part.level }}>".to_string(),
+        ),
+    ];
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let site = Site::new(&refs);
+    let (out, summary) = annex_summary_with(&site, "abs", &[("RAYON_NUM_THREADS", "1")]);
+    assert_eq!(annex(&out, "a", "mineral-gallium", ".label").0, "");
+    assert_eq!(annex(&out, "b", "mineral-germanium", ".label").0, "Annex A");
+    assert!(
+        summary.contains("(not used: the theme's part templates read part.label)"),
+        "{summary}"
+    );
 }
 
 #[test]

@@ -33,20 +33,23 @@
 //!
 //! **Parts of the whole-portal document.** That document (written before the briefs) renders
 //! every profile as a part at the same heading level as an annex, with no label. When the
-//! theme's part does not show `part.label` (the default theme shows it outside the part, in
-//! `print.html`), an annex is that same part, so the portal's parts of the pages briefs name
-//! are written to a scratch file ([`Annexes::with_scratch`], [`Annexes::offer`]) and read back
-//! for the briefs instead of being rendered again, which was most of their cost (a 12k-page
-//! portal: 2.8-3.1 s of CPU for its briefs' print pages, 0.2 s of it for the briefs
-//! themselves). The file is on disk, not in memory: at 12k pages it holds about 150 MB. The
-//! first use of each label on each kind of page is checked against the part rendered with its
-//! label, as above; a difference stops the use of the file for the rest of the build.
+//! theme's part templates never read `part.label` (the default theme shows it outside the
+//! part, in `print.html`; [`super::template_reads`] reads the templates to tell), an annex is
+//! that same part, so the portal's parts of the pages briefs name are written to a scratch
+//! file ([`Annexes::with_scratch`], [`Annexes::offer`]) and read back for the briefs instead
+//! of being rendered again, which was most of their cost (a 12k-page portal: 2.8-3.1 s of CPU
+//! for its briefs' print pages, 0.2 s of it for the briefs themselves). The file is on disk,
+//! not in memory: at 12k pages it holds about 150 MB. Should a write fail (a full disk), the
+//! file is emptied and not used again, and the parts are rendered as without it. As a
+//! further guard, the first use of each label on each kind of page is checked against the
+//! part rendered with its label, as above; a difference stops the use of the file for the
+//! rest of the build.
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io;
 use std::ops::Range;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use super::rewrite::{Prefixed, replace_in_part};
@@ -83,10 +86,9 @@ const BLOCK_BYTES: usize = 1 << 20;
 pub struct Annexes {
     state: Mutex<State>,
     /// The portal document's parts, end to end, when there is a scratch file.
-    scratch: Option<Mutex<Scratch>>,
-    /// Set once a part from the scratch file differs from the part rendered for its
-    /// document: from then on the file is not used.
-    scratch_off: AtomicBool,
+    scratch: Option<Scratch>,
+    /// Why the scratch file is not used ([`NoScratch`] as a number), or 0 while it is.
+    scratch_off: AtomicU8,
     /// Parts taken from the scratch file.
     from_portal: AtomicUsize,
     /// Set once a part rendered with a placeholder differs from the part rendered with its
@@ -96,10 +98,79 @@ pub struct Annexes {
     renders: AtomicUsize,
 }
 
-/// The scratch file and how much of it is written.
+/// The scratch file and how much of it is taken.
 struct Scratch {
     file: File,
-    len: u64,
+    len: AtomicU64,
+}
+
+/// Why the briefs do not take the portal document's parts from a scratch file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum NoScratch {
+    /// No brief names a page.
+    NoBriefs = 1,
+    /// The build writes no folder (`serve` and `check` render in memory), or the file
+    /// could not be made.
+    NoFile,
+    /// Links are relative: the portal's document and a brief's are at different depths.
+    RelativeLinks,
+    /// The theme's part templates may read `part.label` ([`super::template_reads`]).
+    ReadsLabel,
+    /// A part from the file differed from the part rendered with its label.
+    Differs,
+    /// A write to the file failed (a full disk, say).
+    WriteFailed,
+}
+
+impl NoScratch {
+    fn from_u8(n: u8) -> Option<NoScratch> {
+        [
+            NoScratch::NoBriefs,
+            NoScratch::NoFile,
+            NoScratch::RelativeLinks,
+            NoScratch::ReadsLabel,
+            NoScratch::Differs,
+            NoScratch::WriteFailed,
+        ]
+        .into_iter()
+        .find(|r| *r as u8 == n)
+    }
+
+    /// The reason, as the summary line gives it.
+    fn text(self) -> &'static str {
+        match self {
+            NoScratch::NoBriefs => "no brief names a page",
+            NoScratch::NoFile => "no scratch file",
+            NoScratch::RelativeLinks => "links are relative",
+            NoScratch::ReadsLabel => "the theme's part templates read part.label",
+            NoScratch::Differs => "a part differed from the part rendered with its label",
+            NoScratch::WriteFailed => "a write to the scratch file failed",
+        }
+    }
+}
+
+/// Writes all of `bytes` at `offset` of `file`, whoever else writes or reads it elsewhere.
+#[cfg(unix)]
+fn write_at(file: &File, bytes: &[u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::write_all_at(file, bytes, offset)
+}
+
+/// Fills `bytes` from `offset` of `file`.
+#[cfg(unix)]
+fn read_at(file: &File, bytes: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, bytes, offset)
+}
+
+/// Elsewhere the scratch file is not used: its parts are rendered as without it.
+#[cfg(not(unix))]
+fn write_at(_: &File, _: &[u8], _: u64) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
+#[cfg(not(unix))]
+fn read_at(_: &File, _: &mut [u8], _: u64) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
 }
 
 /// A part of the portal document in the scratch file.
@@ -108,7 +179,7 @@ struct Written {
     root: String,
     offset: u64,
     len: usize,
-    /// Where its link spans are in `State::links`.
+    /// Where its link spans are in `State::written_links`.
     spans: Range<usize>,
 }
 
@@ -116,6 +187,8 @@ struct Written {
 struct State {
     /// The portal document's parts in the scratch file, by page index.
     written: HashMap<usize, Written>,
+    /// The link spans of the parts in the scratch file (start and end of each), end to end.
+    written_links: Vec<usize>,
     /// The (kind of page, label) pairs whose check of a part from the scratch file passed.
     checked_written: HashSet<(&'static str, String)>,
     /// Uses still to come of each page, by page index.
@@ -207,7 +280,7 @@ impl Annexes {
                 ..State::default()
             }),
             scratch: None,
-            scratch_off: AtomicBool::new(false),
+            scratch_off: AtomicU8::new(NoScratch::NoFile as u8),
             from_portal: AtomicUsize::new(0),
             off: AtomicBool::new(false),
             hits: AtomicUsize::new(0),
@@ -216,10 +289,47 @@ impl Annexes {
     }
 
     /// Keeps the whole-portal document's parts of the pages named as annexes in `file`
-    /// ([`Annexes::offer`]), for the briefs to take.
-    pub fn with_scratch(mut self, file: Option<File>) -> Annexes {
-        self.scratch = file.map(|file| Mutex::new(Scratch { file, len: 0 }));
+    /// ([`Annexes::offer`]), for the briefs to take; or, given why not, keeps none.
+    pub fn with_scratch(mut self, file: Result<File, NoScratch>) -> Annexes {
+        match file {
+            Ok(file) => {
+                self.scratch = Some(Scratch {
+                    file,
+                    len: AtomicU64::new(0),
+                });
+                self.scratch_off.store(0, Ordering::Relaxed);
+            }
+            Err(why) => {
+                self.scratch = None;
+                self.scratch_off.store(why as u8, Ordering::Relaxed);
+            }
+        }
         self
+    }
+
+    /// Why the scratch file is not used, if it is not.
+    pub fn no_scratch(&self) -> Option<NoScratch> {
+        NoScratch::from_u8(self.scratch_off.load(Ordering::Relaxed))
+    }
+
+    /// Stops the use of the scratch file for `why`, and gives back its disk space.
+    fn stop_scratch(&self, why: NoScratch) {
+        if self
+            .scratch_off
+            .compare_exchange(0, why as u8, Ordering::Relaxed, Ordering::Relaxed)
+            .is_err()
+        {
+            return;
+        }
+        {
+            let mut state = self.state();
+            state.written.clear();
+            state.written_links = Vec::new();
+        }
+        if let Some(scratch) = &self.scratch {
+            // Nothing to do should this fail too: the file goes when the build ends.
+            let _ = scratch.file.set_len(0);
+        }
     }
 
     /// Offers the portal document's part of page `j`, rendered for a document whose relative
@@ -230,24 +340,22 @@ impl Annexes {
         let Some(scratch) = &self.scratch else {
             return;
         };
-        if self.scratch_off.load(Ordering::Relaxed) || !self.state().left.contains_key(&j) {
+        if self.scratch_off.load(Ordering::Relaxed) != 0 || !self.state().left.contains_key(&j) {
             return;
         }
-        let offset = {
-            let mut scratch = scratch.lock().unwrap_or_else(|e| e.into_inner());
-            let offset = scratch.len;
-            if scratch.file.write_all(part.html.as_bytes()).is_err() {
-                // Where the file stands after a failed write is unknown: no more parts.
-                self.scratch_off.store(true, Ordering::Relaxed);
-                return;
-            }
-            scratch.len += part.html.len() as u64;
-            offset
-        };
+        let len = part.html.len() as u64;
+        let offset = scratch.len.fetch_add(len, Ordering::Relaxed);
+        if write_at(&scratch.file, part.html.as_bytes(), offset).is_err() {
+            self.stop_scratch(NoScratch::WriteFailed);
+            return;
+        }
         let mut state = self.state();
-        let first = state.links.len();
+        if self.scratch_off.load(Ordering::Relaxed) != 0 {
+            return;
+        }
+        let first = state.written_links.len();
         let links: Vec<usize> = part.links.iter().flat_map(|s| [s.start, s.end]).collect();
-        state.links.extend_from_slice(&links);
+        state.written_links.extend_from_slice(&links);
         state.written.insert(
             j,
             Written {
@@ -262,7 +370,7 @@ impl Annexes {
     /// The portal document's part of page `j` from the scratch file, when it was kept for a
     /// document whose root is `root`.
     fn written(&self, j: usize, root: &str) -> Option<Prefixed> {
-        if self.scratch_off.load(Ordering::Relaxed) {
+        if self.scratch_off.load(Ordering::Relaxed) != 0 {
             return None;
         }
         let scratch = self.scratch.as_ref()?;
@@ -270,7 +378,7 @@ impl Annexes {
             let state = self.state();
             let written = state.written.get(&j).filter(|w| w.root == root)?;
             let links: Vec<Range<usize>> = state
-                .links
+                .written_links
                 .get(written.spans.clone())?
                 .chunks_exact(2)
                 .map(|pair| pair[0]..pair[1])
@@ -278,12 +386,7 @@ impl Annexes {
             (written.offset, written.len, links)
         };
         let mut bytes = vec![0; len];
-        {
-            let mut scratch = scratch.lock().unwrap_or_else(|e| e.into_inner());
-            scratch.file.seek(SeekFrom::Start(offset)).ok()?;
-            scratch.file.read_exact(&mut bytes).ok()?;
-            scratch.file.seek(SeekFrom::End(0)).ok()?;
-        }
+        read_at(&scratch.file, &mut bytes, offset).ok()?;
         let html = String::from_utf8(bytes).ok()?;
         Some(Prefixed { html, links })
     }
@@ -307,8 +410,7 @@ impl Annexes {
                 Err(e) => return Some(Err(e)),
             };
             if direct != part {
-                self.scratch_off.store(true, Ordering::Relaxed);
-                self.state().written.clear();
+                self.stop_scratch(NoScratch::Differs);
                 return Some(Ok(direct));
             }
             self.state().checked_written.insert(key);
@@ -455,13 +557,10 @@ impl Annexes {
             state.written.len(),
             self.scratch
                 .as_ref()
-                .map_or(0, |s| s.lock().map_or(0, |s| s.len)) as f64
+                .map_or(0, |s| s.len.load(Ordering::Relaxed)) as f64
                 / (1024.0 * 1024.0),
-            if self.scratch_off.load(Ordering::Relaxed) {
-                " (not used: the theme's part shows part.label)"
-            } else {
-                ""
-            },
+            self.no_scratch()
+                .map_or(String::new(), |why| format!(" (not used: {})", why.text())),
             self.renders.load(Ordering::Relaxed),
             self.hits.load(Ordering::Relaxed),
             state.bytes as f64 / (1024.0 * 1024.0),
@@ -533,8 +632,8 @@ mod tests {
         }
     }
 
-    fn scratch() -> Option<File> {
-        Some(tempfile::tempfile().unwrap())
+    fn scratch() -> Result<File, NoScratch> {
+        Ok(tempfile::tempfile().unwrap())
     }
 
     #[test]
@@ -594,7 +693,9 @@ mod tests {
         assert!(
             annexes
                 .summary()
-                .contains("(not used: the theme's part shows part.label)")
+                .contains("(not used: a part differed from the part rendered with its label)"),
+            "{}",
+            annexes.summary()
         );
         assert!(
             annexes
@@ -608,6 +709,65 @@ mod tests {
         let annexes = Annexes::new([7, 7]);
         annexes.offer(7, "../", &unlabelled(7, &Cell::new(0))("").unwrap());
         assert!(annexes.state().written.is_empty());
+        assert!(annexes.summary().contains("(not used: no scratch file)"));
+        let annexes = Annexes::new([7, 7]).with_scratch(Err(NoScratch::ReadsLabel));
+        annexes.offer(7, "../", &unlabelled(7, &Cell::new(0))("").unwrap());
+        assert!(annexes.state().written.is_empty());
+        assert!(
+            annexes
+                .summary()
+                .contains("(not used: the theme's part templates read part.label)")
+        );
+    }
+
+    #[test]
+    fn a_failed_write_stops_the_scratch_file_and_the_parts_are_rendered() {
+        // A file open only for reading stands for a full disk: every write fails.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("scratch");
+        std::fs::write(&path, b"").unwrap();
+        let file = File::open(&path).unwrap();
+        let annexes = Annexes::new([7, 7, 8, 8]).with_scratch(Ok(file));
+        let calls = Cell::new(0);
+        annexes.offer(7, "../", &unlabelled(7, &calls)("").unwrap());
+        annexes.offer(8, "../", &unlabelled(8, &calls)("").unwrap());
+        assert!(annexes.state().written.is_empty());
+        assert_eq!(annexes.no_scratch(), Some(NoScratch::WriteFailed));
+        let part = annexes
+            .part(8, "mineral", "../", "Annex A", unlabelled(8, &calls))
+            .unwrap();
+        assert!(part.html.contains("Page 8"));
+        let summary = annexes.summary();
+        assert!(
+            summary.starts_with("annex parts: 0 from the portal print (0 kept")
+                && summary.contains("(not used: a write to the scratch file failed)")
+                && summary.contains("1 rendered"),
+            "{summary}"
+        );
+    }
+
+    #[test]
+    fn a_part_that_differs_empties_the_scratch_file() {
+        let annexes = Annexes::new([7, 7]).with_scratch(scratch());
+        let calls = Cell::new(0);
+        annexes.offer(7, "../", &template(7, &calls)("").unwrap());
+        let file_len = || {
+            annexes
+                .scratch
+                .as_ref()
+                .unwrap()
+                .file
+                .metadata()
+                .unwrap()
+                .len()
+        };
+        assert!(file_len() > 0);
+        annexes
+            .part(7, "mineral", "../", "Annex A", template(7, &calls))
+            .unwrap();
+        assert_eq!(annexes.no_scratch(), Some(NoScratch::Differs));
+        assert_eq!(file_len(), 0);
+        assert!(annexes.state().written_links.is_empty());
     }
 
     #[test]

@@ -11,5 +11,6 @@ pub mod pages;
 pub mod print;
 pub mod rewrite;
 pub mod shortcodes;
+pub mod template_reads;
 pub mod templates;
 pub mod urls;

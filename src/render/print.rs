@@ -758,7 +758,7 @@ impl<'a> Renderer<'a> {
                                 details: self.mineral(j),
                             },
                         );
-                        "partials/print_mineral.html"
+                        PAGE_PART_TEMPLATES[0]
                     }
                     Kind::Company => {
                         ctx.insert(
@@ -768,7 +768,7 @@ impl<'a> Renderer<'a> {
                                 details: self.company(j),
                             },
                         );
-                        "partials/print_company.html"
+                        PAGE_PART_TEMPLATES[1]
                     }
                     Kind::Brief => {
                         ctx.insert(
@@ -778,11 +778,11 @@ impl<'a> Renderer<'a> {
                                 details: self.brief(&site.pages[j]),
                             },
                         );
-                        "partials/print_brief.html"
+                        PAGE_PART_TEMPLATES[2]
                     }
                     _ => {
                         ctx.insert("page", &common);
-                        "partials/print_page.html"
+                        PAGE_PART_TEMPLATES[3]
                     }
                 }
             }
@@ -790,6 +790,15 @@ impl<'a> Renderer<'a> {
         self.templates.render(template, &ctx)
     }
 }
+
+/// The templates of the parts of pages: mineral, company, brief, any other page. An annex is
+/// one of these.
+pub const PAGE_PART_TEMPLATES: [&str; 4] = [
+    "partials/print_mineral.html",
+    "partials/print_company.html",
+    "partials/print_brief.html",
+    "partials/print_page.html",
+];
 
 /// `A`, `B`, ... `Z`, `AA`, `AB`, ...
 fn annex_letter(n: usize) -> String {

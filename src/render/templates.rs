@@ -19,6 +19,8 @@ pub struct Templates {
     pub origins: HashMap<String, PathBuf>,
     /// Static files of the theme: (path inside `static/`, contents), embedded or read.
     pub theme_static: Vec<(String, Vec<u8>)>,
+    /// Every template: (name, Tera source), for [`Templates::may_read_field`].
+    sources: Vec<(String, String)>,
 }
 
 impl Templates {
@@ -106,7 +108,19 @@ impl Templates {
             tera,
             origins,
             theme_static,
+            sources: sources.into_iter().map(|(n, t, _)| (n, t)).collect(),
         })
+    }
+
+    /// Whether the templates `roots`, or those they include, extend or call, may read
+    /// `field` of the context variable `var` ([`super::template_reads`]).
+    pub fn may_read_field(&self, roots: &[&str], var: &str, field: &str) -> bool {
+        let sources: Vec<(&str, &str)> = self
+            .sources
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        super::template_reads::may_read_field(&sources, roots, var, field)
     }
 
     /// Renders `name`, turning a Tera error into a diagnostic that names the template file.

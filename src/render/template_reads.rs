@@ -1,0 +1,301 @@
+//! Whether templates may read one field of a context variable: a reading of their Tera
+//! source, made once when the theme is loaded.
+//!
+//! The briefs' annexes are taken from the whole-portal document's parts, which were rendered
+//! with no `part.label` (`render::annexes`); that is only right when the part templates never
+//! read the label. Rendering to find out would cost what the sharing saves, and comparing a
+//! few renderings cannot see a theme that shows the label only for some pages
+//! (`{% if page.summary and part.label %}`), so the templates themselves are read.
+//!
+//! The reading errs on the side of "may read": from the templates named as roots, it follows
+//! every template named in a string literal inside a tag (`include`, `extends`) and every
+//! template that defines a component, and in each, inside `{{ }}` and `{% %}` (not comments
+//! or `raw` blocks), it looks at each use of the variable: `part.label` and `part["label"]`
+//! read the field; `part.level` and `part["level"]` do not; any other use (`part` passed
+//! whole to a filter, a component or a `set`, or indexed by an expression) may, and so does
+//! `__tera_context`. A `for part in` or `set part =` binds the name and is not a read.
+
+use std::collections::{HashMap, HashSet};
+
+/// Whether the templates named in `roots`, or any template they reach, may read `field` of
+/// the context variable `var`. `sources` is every template: (name, Tera source).
+pub fn may_read_field(sources: &[(&str, &str)], roots: &[&str], var: &str, field: &str) -> bool {
+    let by_name: HashMap<&str, &str> = sources.iter().copied().collect();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut todo: Vec<&str> = roots.to_vec();
+    // Components can be called from anywhere and may take `@part` implicitly.
+    todo.extend(
+        sources
+            .iter()
+            .filter(|(_, source)| defines_component(source))
+            .map(|&(name, _)| name),
+    );
+    while let Some(name) = todo.pop() {
+        if !seen.insert(name) {
+            continue;
+        }
+        let Some(&source) = by_name.get(name) else {
+            continue;
+        };
+        let mut reads = false;
+        for tag in tags(source) {
+            let tokens = tokens(tag);
+            if reads_in(&tokens, var, field) {
+                reads = true;
+                break;
+            }
+            for token in &tokens {
+                if let Token::Str(s) = token
+                    && let Some((&other, _)) = by_name.get_key_value(s)
+                {
+                    todo.push(other);
+                }
+            }
+        }
+        if reads {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether `source` defines a Tera component.
+fn defines_component(source: &str) -> bool {
+    tags(source)
+        .any(|tag| matches!(tokens(tag).first(), Some(Token::Ident(word)) if *word == "component"))
+}
+
+/// The insides of the `{{ }}` and `{% %}` tags of `source`, in order, without comments and
+/// without what `{% raw %}` blocks hold.
+fn tags(source: &str) -> impl Iterator<Item = &str> {
+    let mut rest = source;
+    let mut in_raw = false;
+    std::iter::from_fn(move || {
+        loop {
+            let start = rest.find('{')?;
+            let after = &rest[start + 1..];
+            let close = match after.as_bytes().first() {
+                Some(b'{') => "}}",
+                Some(b'%') => "%}",
+                Some(b'#') => {
+                    // A comment: skipped whole.
+                    rest = after.find("#}").map_or("", |end| &after[end + 2..]);
+                    continue;
+                }
+                _ => {
+                    rest = after;
+                    continue;
+                }
+            };
+            let body = &after[1..];
+            let end = tag_end(body, close);
+            let inside = &body[..end];
+            rest = body.get(end + 2..).unwrap_or("");
+            let word = inside.trim_matches(|c: char| c == '-' || c.is_whitespace());
+            if in_raw {
+                in_raw = word != "endraw";
+                continue;
+            }
+            if close == "%}" && word == "raw" {
+                in_raw = true;
+                continue;
+            }
+            return Some(inside);
+        }
+    })
+}
+
+/// Where `close` ends the tag whose inside starts `body`, outside string literals; the end
+/// of `body` when it never does.
+fn tag_end(body: &str, close: &str) -> usize {
+    let bytes = body.as_bytes();
+    let mut quote = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if matches!(b, b'"' | b'\'' | b'`') => quote = Some(b),
+            None if body[i..].starts_with(close) => return i,
+            None => {}
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+/// A token of a tag, as far as this reading needs.
+#[derive(Debug, PartialEq)]
+enum Token<'a> {
+    Ident(&'a str),
+    Str(&'a str),
+    Punct(char),
+}
+
+/// The tokens of the inside of a tag; numbers are read as identifiers, which is harmless.
+fn tokens(tag: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    let mut chars = tag.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if c.is_alphanumeric() || c == '_' {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                if d.is_alphanumeric() || d == '_' {
+                    end = j + d.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            out.push(Token::Ident(&tag[i..end]));
+        } else if matches!(c, '"' | '\'' | '`') {
+            let start = i + 1;
+            let mut end = tag.len();
+            for (j, d) in chars.by_ref() {
+                if d == c {
+                    end = j;
+                    break;
+                }
+            }
+            out.push(Token::Str(&tag[start..end]));
+        } else {
+            out.push(Token::Punct(c));
+        }
+    }
+    out
+}
+
+/// Whether the tokens of one tag may read `field` of `var`.
+fn reads_in(tokens: &[Token<'_>], var: &str, field: &str) -> bool {
+    for (i, token) in tokens.iter().enumerate() {
+        let Token::Ident(word) = token else {
+            continue;
+        };
+        if *word == "__tera_context" {
+            return true;
+        }
+        if *word != var {
+            continue;
+        }
+        let before = i.checked_sub(1).map(|k| &tokens[k]);
+        // `x.part` is another variable's attribute.
+        if before == Some(&Token::Punct('.')) {
+            continue;
+        }
+        let next = tokens.get(i + 1);
+        let binds = matches!(before, Some(Token::Ident(w)) if *w == "for")
+            || (matches!(before, Some(Token::Ident(w)) if *w == "set" || *w == "set_global")
+                && next == Some(&Token::Punct('='))
+                && tokens.get(i + 2) != Some(&Token::Punct('=')));
+        if binds {
+            continue;
+        }
+        let reads = match (next, tokens.get(i + 2), tokens.get(i + 3)) {
+            (Some(Token::Punct('.')), Some(Token::Ident(name)), _) => *name == field,
+            (Some(Token::Punct('[')), Some(Token::Str(name)), Some(Token::Punct(']'))) => {
+                *name == field
+            }
+            _ => true,
+        };
+        if reads {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reads(templates: &[(&str, &str)]) -> bool {
+        may_read_field(templates, &["part.html"], "part", "label")
+    }
+
+    #[test]
+    fn fields_other_than_the_one_asked_for_are_not_reads() {
+        assert!(!reads(&[(
+            "part.html",
+            "<h{{ part.level }} id=\"{{ part.anchor }}\">{{ page.title }}</h{{ part['level'] }}>{% if part.headless %}x{% endif %}{{ c.label }}{{ kind_label }}"
+        )]));
+    }
+
+    #[test]
+    fn the_field_read_by_name_or_by_key_is_a_read() {
+        assert!(reads(&[("part.html", "{{ part.label }}")]));
+        assert!(reads(&[(
+            "part.html",
+            "{% if page.summary and part.label %}x{% endif %}"
+        )]));
+        assert!(reads(&[("part.html", "{{ part[\"label\"] | upper }}")]));
+        assert!(reads(&[("part.html", "{{- part . label -}}")]));
+    }
+
+    #[test]
+    fn the_variable_used_whole_or_indexed_by_an_expression_may_read_it() {
+        assert!(reads(&[("part.html", "{{ part | json_encode }}")]));
+        assert!(reads(&[("part.html", "{% set p = part %}{{ p.level }}")]));
+        assert!(reads(&[("part.html", "{{ part[key] }}")]));
+        assert!(reads(&[("part.html", "{{ __tera_context }}")]));
+    }
+
+    #[test]
+    fn comments_raw_blocks_and_strings_are_not_reads() {
+        assert!(!reads(&[(
+            "part.html",
+            "{# shows part.label #}{% raw %}{{ part.label }}{% endraw %}{{ \"part.label\" }}<p>part.label</p>{{ part.level }}"
+        )]));
+        // A `%}` inside a string does not end the tag.
+        assert!(reads(&[("part.html", "{% set x = \"%}\" ~ part.label %}")]));
+    }
+
+    #[test]
+    fn names_bound_by_for_and_set_are_not_reads() {
+        assert!(!reads(&[(
+            "part.html",
+            "{% for part in parts %}{{ loop.index }}{% endfor %}{% set part = 1 %}"
+        )]));
+    }
+
+    #[test]
+    fn included_parents_and_component_templates_are_read_too() {
+        let header = ("header.html", "{{ part.label }}");
+        assert!(reads(&[
+            ("part.html", "{% include \"header.html\" %}"),
+            header
+        ]));
+        assert!(reads(&[
+            ("part.html", "{% extends \"header.html\" %}"),
+            header
+        ]));
+        assert!(reads(&[
+            ("part.html", "{{ page.title }}"),
+            (
+                "components.html",
+                "{% component Label(@part) %}{{ part.label }}{% endcomponent Label %}"
+            )
+        ]));
+        // A template no root reaches does not count: the document around the parts shows
+        // the label itself.
+        assert!(!reads(&[("part.html", "{{ part.level }}"), header]));
+    }
+
+    #[test]
+    fn the_default_theme_parts_do_not_read_the_label() {
+        let templates = super::super::templates::Templates::load(
+            std::path::Path::new("/nonexistent"),
+            "default",
+        )
+        .unwrap_or_else(|_| panic!("the default theme loads"));
+        assert!(!templates.may_read_field(
+            &super::super::print::PAGE_PART_TEMPLATES,
+            "part",
+            "label"
+        ));
+        assert!(templates.may_read_field(&["print.html"], "part", "label"));
+    }
+}
