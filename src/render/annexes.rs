@@ -291,6 +291,9 @@ impl Annexes {
     /// Keeps the whole-portal document's parts of the pages named as annexes in `file`
     /// ([`Annexes::offer`]), for the briefs to take; or, given why not, keeps none.
     pub fn with_scratch(mut self, file: Result<File, NoScratch>) -> Annexes {
+        // Parts are written and read at offsets, which only unix's `FileExt` offers here.
+        #[cfg(not(unix))]
+        let file = file.and(Err(NoScratch::NoFile));
         match file {
             Ok(file) => {
                 self.scratch = Some(Scratch {
@@ -310,6 +313,14 @@ impl Annexes {
     /// Why the scratch file is not used, if it is not.
     pub fn no_scratch(&self) -> Option<NoScratch> {
         NoScratch::from_u8(self.scratch_off.load(Ordering::Relaxed))
+    }
+
+    /// The bytes the scratch file holds: none once it was stopped, which emptied it.
+    fn scratch_bytes(&self) -> u64 {
+        self.scratch
+            .as_ref()
+            .filter(|_| self.no_scratch().is_none())
+            .map_or(0, |s| s.len.load(Ordering::Relaxed))
     }
 
     /// Stops the use of the scratch file for `why`, and gives back its disk space.
@@ -387,6 +398,10 @@ impl Annexes {
         };
         let mut bytes = vec![0; len];
         read_at(&scratch.file, &mut bytes, offset).ok()?;
+        // The file may have been emptied by a failed write while it was read.
+        if self.scratch_off.load(Ordering::Relaxed) != 0 {
+            return None;
+        }
         let html = String::from_utf8(bytes).ok()?;
         Some(Prefixed { html, links })
     }
@@ -555,10 +570,7 @@ impl Annexes {
             "annex parts: {} from the portal print ({} kept, {:.1} MiB on disk){}, {} rendered, {} reused, {:.1} MiB packed{}",
             self.from_portal.load(Ordering::Relaxed),
             state.written.len(),
-            self.scratch
-                .as_ref()
-                .map_or(0, |s| s.len.load(Ordering::Relaxed)) as f64
-                / (1024.0 * 1024.0),
+            self.scratch_bytes() as f64 / (1024.0 * 1024.0),
             self.no_scratch()
                 .map_or(String::new(), |why| format!(" (not used: {})", why.text())),
             self.renders.load(Ordering::Relaxed),
@@ -762,12 +774,14 @@ mod tests {
                 .len()
         };
         assert!(file_len() > 0);
+        assert_eq!(annexes.scratch_bytes(), file_len());
         annexes
             .part(7, "mineral", "../", "Annex A", template(7, &calls))
             .unwrap();
         assert_eq!(annexes.no_scratch(), Some(NoScratch::Differs));
         assert_eq!(file_len(), 0);
         assert!(annexes.state().written_links.is_empty());
+        assert_eq!(annexes.scratch_bytes(), 0);
     }
 
     #[test]

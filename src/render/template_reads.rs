@@ -10,11 +10,14 @@
 //! The reading errs on the side of "may read": from the templates named as roots, it follows
 //! every template named in a string literal inside a tag (`include`, `extends`) and every
 //! template that defines a component, and in each, inside `{{ }}` and `{% %}` (not comments
-//! or `raw` blocks), it looks at each use of the variable: `part.label` and `part["label"]`
-//! read the field; `part.level` and `part["level"]` do not; any other use (`part` passed
-//! whole to a filter, a component or a `set`, or indexed by an expression) may, and so does
-//! `__tera_context`. A `for part in` or `set part =` binds the name and is not a read.
+//! or `raw` blocks, found as Tera's lexer finds them, string escapes included), it looks at
+//! each use of the variable: `part.label`, `part?.label` and `part["label"]` read the field;
+//! `part.level` and `part["level"]` do not; any other use (`part` passed whole to a filter,
+//! a component or a `set`, spread as `{...part}`, or indexed by an expression) may, and so
+//! does `__tera_context`. A `for part in` or `set part =` binds the name and is not a read.
+//! Source it cannot follow to its end (a tag, string or `raw` block never closed) may read.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// Whether the templates named in `roots`, or any template they reach, may read `field` of
@@ -38,7 +41,10 @@ pub fn may_read_field(sources: &[(&str, &str)], roots: &[&str], var: &str, field
             continue;
         };
         let mut reads = false;
-        for tag in tags(source) {
+        for piece in tags(source) {
+            let Piece::Tag(tag) = piece else {
+                return true;
+            };
             let tokens = tokens(tag);
             if reads_in(&tokens, var, field) {
                 reads = true;
@@ -46,7 +52,7 @@ pub fn may_read_field(sources: &[(&str, &str)], roots: &[&str], var: &str, field
             }
             for token in &tokens {
                 if let Token::Str(s) = token
-                    && let Some((&other, _)) = by_name.get_key_value(s)
+                    && let Some((&other, _)) = by_name.get_key_value(s.as_ref())
                 {
                     todo.push(other);
                 }
@@ -61,15 +67,28 @@ pub fn may_read_field(sources: &[(&str, &str)], roots: &[&str], var: &str, field
 
 /// Whether `source` defines a Tera component.
 fn defines_component(source: &str) -> bool {
-    tags(source)
-        .any(|tag| matches!(tokens(tag).first(), Some(Token::Ident(word)) if *word == "component"))
+    tags(source).any(|piece| {
+        matches!(piece, Piece::Tag(tag)
+            if matches!(tokens(tag).first(), Some(Token::Ident(word)) if *word == "component"))
+    })
+}
+
+/// What the reading found next in a template: the inside of a `{{ }}` or `{% %}` tag, or
+/// source it cannot read (a tag, string or `raw` block never closed), which Tera would have
+/// refused and which counts as "may read".
+#[derive(Debug, PartialEq)]
+enum Piece<'a> {
+    Tag(&'a str),
+    Unreadable,
 }
 
 /// The insides of the `{{ }}` and `{% %}` tags of `source`, in order, without comments and
-/// without what `{% raw %}` blocks hold.
-fn tags(source: &str) -> impl Iterator<Item = &str> {
+/// without what `{% raw %}` blocks hold, as Tera's lexer finds them: a comment ends at the
+/// first `#}`, a raw block at the first `{% endraw %}` (with optional `-` and whitespace),
+/// a tag at its closing delimiter outside string literals. A leading whitespace-control `-`
+/// is not part of the inside.
+fn tags(source: &str) -> impl Iterator<Item = Piece<'_>> {
     let mut rest = source;
-    let mut in_raw = false;
     std::iter::from_fn(move || {
         loop {
             let start = rest.find('{')?;
@@ -78,8 +97,10 @@ fn tags(source: &str) -> impl Iterator<Item = &str> {
                 Some(b'{') => "}}",
                 Some(b'%') => "%}",
                 Some(b'#') => {
-                    // A comment: skipped whole.
-                    rest = after.find("#}").map_or("", |end| &after[end + 2..]);
+                    // A comment: skipped whole, to its first `#}`.
+                    rest = after[1..]
+                        .find("#}")
+                        .map_or("", |end| &after[1 + end + 2..]);
                     continue;
                 }
                 _ => {
@@ -88,48 +109,86 @@ fn tags(source: &str) -> impl Iterator<Item = &str> {
                 }
             };
             let body = &after[1..];
-            let end = tag_end(body, close);
+            if close == "%}"
+                && let Some(len) = skip_tag(body, "raw")
+            {
+                match raw_end(&body[len..]) {
+                    Some(end) => {
+                        rest = &body[len + end..];
+                        continue;
+                    }
+                    None => {
+                        rest = "";
+                        return Some(Piece::Unreadable);
+                    }
+                }
+            }
+            let Some(end) = tag_end(body, close) else {
+                rest = "";
+                return Some(Piece::Unreadable);
+            };
+            rest = &body[end + 2..];
             let inside = &body[..end];
-            rest = body.get(end + 2..).unwrap_or("");
-            let word = inside.trim_matches(|c: char| c == '-' || c.is_whitespace());
-            if in_raw {
-                in_raw = word != "endraw";
-                continue;
-            }
-            if close == "%}" && word == "raw" {
-                in_raw = true;
-                continue;
-            }
-            return Some(inside);
+            return Some(Piece::Tag(inside.strip_prefix('-').unwrap_or(inside)));
         }
     })
 }
 
-/// Where `close` ends the tag whose inside starts `body`, outside string literals; the end
-/// of `body` when it never does.
-fn tag_end(body: &str, close: &str) -> usize {
+/// The length of the tag `{% name %}` (with optional `-` and whitespace) that `body`, the
+/// text after a `{%`, starts with, if it is that tag.
+fn skip_tag(body: &str, name: &str) -> Option<usize> {
+    let rest = body.strip_prefix('-').unwrap_or(body);
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
+    let rest = rest.strip_prefix(name)?;
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
+    let rest = rest.strip_prefix('-').unwrap_or(rest);
+    let rest = rest.strip_prefix("%}")?;
+    Some(body.len() - rest.len())
+}
+
+/// Where the text after a `{% raw %}` ends: just after its `{% endraw %}`.
+fn raw_end(body: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(found) = body[from..].find("{%") {
+        let tag = from + found + 2;
+        if let Some(len) = skip_tag(&body[tag..], "endraw") {
+            return Some(tag + len);
+        }
+        from = tag;
+    }
+    None
+}
+
+/// Where `close` ends the tag whose inside starts `body`, outside string literals (in which
+/// a backslash escapes the next character); `None` when it never does.
+fn tag_end(body: &str, close: &str) -> Option<usize> {
     let bytes = body.as_bytes();
     let mut quote = None;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         match quote {
+            Some(_) if b == b'\\' => i += 1,
             Some(q) if b == q => quote = None,
             Some(_) => {}
             None if matches!(b, b'"' | b'\'' | b'`') => quote = Some(b),
-            None if body[i..].starts_with(close) => return i,
+            None if body[i..].starts_with(close) => return Some(i),
             None => {}
         }
         i += 1;
     }
-    bytes.len()
+    None
 }
 
 /// A token of a tag, as far as this reading needs.
 #[derive(Debug, PartialEq)]
 enum Token<'a> {
     Ident(&'a str),
-    Str(&'a str),
+    /// A string literal, unescaped as Tera unescapes it.
+    Str(Cow<'a, str>),
+    /// `...`, which spreads a map into a map literal or a component's arguments.
+    Spread,
+    /// Any other character; `?.` and `?[` are read as `.` and `[`.
     Punct(char),
 }
 
@@ -155,15 +214,52 @@ fn tokens(tag: &str) -> Vec<Token<'_>> {
         } else if matches!(c, '"' | '\'' | '`') {
             let start = i + 1;
             let mut end = tag.len();
-            for (j, d) in chars.by_ref() {
+            let mut escaped = false;
+            while let Some((j, d)) = chars.next() {
                 if d == c {
                     end = j;
                     break;
                 }
+                if d == '\\' {
+                    escaped = true;
+                    chars.next();
+                }
             }
-            out.push(Token::Str(&tag[start..end]));
+            let raw = &tag[start..end];
+            out.push(Token::Str(if escaped {
+                Cow::Owned(unescape(raw))
+            } else {
+                Cow::Borrowed(raw)
+            }));
+        } else if c == '.' && tag[i..].starts_with("...") {
+            chars.next();
+            chars.next();
+            out.push(Token::Spread);
+        } else if c == '?' && matches!(chars.peek(), Some(&(_, '.' | '['))) {
+            continue;
         } else {
             out.push(Token::Punct(c));
+        }
+    }
+    out
+}
+
+/// A string literal's text with Tera's escapes (`\"`, `\'`, `\/`, `\\`, `\n`, `\t`, `\r`)
+/// replaced by what they stand for.
+fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => {}
         }
     }
     out
@@ -282,6 +378,96 @@ mod tests {
         // A template no root reaches does not count: the document around the parts shows
         // the label itself.
         assert!(!reads(&[("part.html", "{{ part.level }}"), header]));
+    }
+
+    /// Whether Tera, rendering `root` of `templates` with a part whose label is `LABEL`,
+    /// shows the label: the ground truth the reading must never miss.
+    fn tera_shows_label(templates: &[(&str, &str)], root: &str) -> bool {
+        let mut tera = tera::Tera::default();
+        tera.add_raw_templates(templates.iter().copied())
+            .unwrap_or_else(|e| panic!("templates load: {e}"));
+        let mut context = tera::Context::new();
+        context.insert("part", &serde_json::json!({"label": "LABEL", "level": 2}));
+        let html = tera
+            .render(root, &context)
+            .unwrap_or_else(|e| panic!("{root} renders: {e}"));
+        html.contains("LABEL")
+    }
+
+    /// Asserts that Tera shows the label and that the reading says it may.
+    fn caught(templates: &[(&str, &str)]) {
+        assert!(
+            tera_shows_label(templates, "part.html"),
+            "the case does not show the label: {templates:?}"
+        );
+        assert!(reads(templates), "the reading missed: {templates:?}");
+    }
+
+    #[test]
+    fn escaped_quotes_do_not_end_a_string_early() {
+        caught(&[("part.html", r#"{{ "\"" }}{{ part.label }}"#)]);
+        caught(&[("part.html", r#"{{ '\'' }}{{ part.label }}"#)]);
+        caught(&[("part.html", r#"{% set x = "\"%}" %}{{ part.label }}"#)]);
+    }
+
+    #[test]
+    fn escaped_template_names_are_followed() {
+        caught(&[
+            ("part.html", r#"{% include "partials\/label.html" %}"#),
+            ("partials/label.html", "{{ part.label }}"),
+        ]);
+    }
+
+    #[test]
+    fn components_defined_with_whitespace_control_are_read() {
+        caught(&[
+            ("part.html", "{{ <Label /> }}"),
+            (
+                "components.html",
+                "{%- component Label(@part) -%}{{ part.label }}{%- endcomponent Label -%}",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn the_variable_spread_whole_may_read_it() {
+        caught(&[("part.html", "{% set p = {...part} %}{{ p.label }}")]);
+        caught(&[
+            ("part.html", "{{ <Badge {...part} /> }}"),
+            (
+                "components.html",
+                "{% component Badge(label, level) %}{{ label }}{% endcomponent Badge %}",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn a_raw_block_ends_at_its_endraw_whatever_it_holds() {
+        caught(&[(
+            "part.html",
+            "{% raw %}{#{% endraw %}{{ part.label }}{# x #}",
+        )]);
+        caught(&[(
+            "part.html",
+            "{%- raw -%}{{ x }}{% endraw{%- endraw -%}{{ part.label }}",
+        )]);
+        assert!(!reads(&[(
+            "part.html",
+            "{% raw %}{{ part.label }}{%- endraw %}{{ part.level }}"
+        )]));
+    }
+
+    #[test]
+    fn optional_chaining_is_read_like_a_dot() {
+        caught(&[("part.html", "{{ part?.label }}")]);
+        assert!(!reads(&[("part.html", "{{ part?.level }}{{ x?.part }}")]));
+    }
+
+    #[test]
+    fn source_the_reading_cannot_follow_may_read() {
+        assert!(reads(&[("part.html", "{{ \"unclosed }}")]));
+        assert!(reads(&[("part.html", "{{ part.level ")]));
+        assert!(reads(&[("part.html", "{% raw %} never closed")]));
     }
 
     #[test]
