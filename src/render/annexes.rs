@@ -110,8 +110,8 @@ struct Scratch {
 pub enum NoScratch {
     /// No brief names a page.
     NoBriefs = 1,
-    /// The build writes no folder (`serve` and `check` render in memory), or the file
-    /// could not be made.
+    /// The build writes no folder (`serve` and `check` render in memory), the file could
+    /// not be made, or the system is not Unix (no reads and writes at offsets).
     NoFile,
     /// Links are relative: the portal's document and a brief's are at different depths.
     RelativeLinks,

@@ -14,8 +14,10 @@
 //! each use of the variable: `part.label`, `part?.label` and `part["label"]` read the field;
 //! `part.level` and `part["level"]` do not; any other use (`part` passed whole to a filter,
 //! a component or a `set`, spread as `{...part}`, or indexed by an expression) may, and so
-//! does `__tera_context`. A `for part in` or `set part =` binds the name and is not a read.
-//! Source it cannot follow to its end (a tag, string or `raw` block never closed) may read.
+//! does `__tera_context`. A `{% for part in` or `{% set part =` binds the name and is not a
+//! read; elsewhere `for` is an ordinary name (`<Label for part />` passes `part` whole).
+//! Source it cannot follow to its end (a tag, string, comment or `raw` block never closed)
+//! may read.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -98,10 +100,16 @@ fn tags(source: &str) -> impl Iterator<Item = Piece<'_>> {
                 Some(b'%') => "%}",
                 Some(b'#') => {
                     // A comment: skipped whole, to its first `#}`.
-                    rest = after[1..]
-                        .find("#}")
-                        .map_or("", |end| &after[1 + end + 2..]);
-                    continue;
+                    match after[1..].find("#}") {
+                        Some(end) => {
+                            rest = &after[1 + end + 2..];
+                            continue;
+                        }
+                        None => {
+                            rest = "";
+                            return Some(Piece::Unreadable);
+                        }
+                    }
                 }
                 _ => {
                     rest = after;
@@ -109,8 +117,9 @@ fn tags(source: &str) -> impl Iterator<Item = Piece<'_>> {
                 }
             };
             let body = &after[1..];
+            let ws = usize::from(body.starts_with('-'));
             if close == "%}"
-                && let Some(len) = skip_tag(body, "raw")
+                && let Some(len) = skip_tag(&body[ws..], "raw").map(|len| len + ws)
             {
                 match raw_end(&body[len..]) {
                     Some(end) => {
@@ -283,10 +292,13 @@ fn reads_in(tokens: &[Token<'_>], var: &str, field: &str) -> bool {
             continue;
         }
         let next = tokens.get(i + 1);
-        let binds = matches!(before, Some(Token::Ident(w)) if *w == "for")
-            || (matches!(before, Some(Token::Ident(w)) if *w == "set" || *w == "set_global")
-                && next == Some(&Token::Punct('='))
-                && tokens.get(i + 2) != Some(&Token::Punct('=')));
+        // Only as a tag's first word: `for` is no reserved name in Tera 2, so `<for part />`
+        // or `<Label for part />` pass `part` whole to a component.
+        let binds = i == 1
+            && (matches!(before, Some(Token::Ident(w)) if *w == "for")
+                || (matches!(before, Some(Token::Ident(w)) if *w == "set" || *w == "set_global")
+                    && next == Some(&Token::Punct('='))
+                    && tokens.get(i + 2) != Some(&Token::Punct('='))));
         if binds {
             continue;
         }
@@ -468,6 +480,60 @@ mod tests {
         assert!(reads(&[("part.html", "{{ \"unclosed }}")]));
         assert!(reads(&[("part.html", "{{ part.level ")]));
         assert!(reads(&[("part.html", "{% raw %} never closed")]));
+    }
+
+    #[test]
+    fn a_raw_block_opened_with_two_dashes_is_one() {
+        caught(&[("part.html", "{%--raw%}{#{%endraw%}{{ part.label }}")]);
+        caught(&[("part.html", "{%--raw%}{{ \"{%endraw%}{{ part.label }}\" }}")]);
+        caught(&[
+            ("part.html", "{{ <Label /> }}"),
+            (
+                "components.html",
+                "{%--raw%}{#{%endraw%}{% component Label(@part) %}{{ part.label }}{% endcomponent Label %}",
+            ),
+        ]);
+        assert!(reads(&[("part.html", "{{ part.level }}{# never closed")]));
+    }
+
+    #[test]
+    fn for_is_a_binding_only_as_the_first_word_of_a_tag() {
+        caught(&[
+            ("part.html", "{{ <for part /> }}"),
+            (
+                "components.html",
+                "{% component for(...rest) %}{{ rest.part.label }}{% endcomponent for %}",
+            ),
+        ]);
+        caught(&[
+            ("part.html", "{% <for part> %}x{% </for> %}"),
+            (
+                "components.html",
+                "{% component for(...rest) %}{{ rest.part.label }}{{ body }}{% endcomponent for %}",
+            ),
+        ]);
+        caught(&[
+            ("part.html", "{{ <ui.for part /> }}"),
+            (
+                "components.html",
+                "{% component ui.for(...rest) %}{{ rest.part.label }}{% endcomponent ui.for %}",
+            ),
+        ]);
+        caught(&[
+            (
+                "part.html",
+                "{% set for = part.anchor ~ \"-t\" %}{% if part.level == 2 %}{{ <FieldLabel for part /> }}{% endif %}",
+            ),
+            (
+                "components.html",
+                "{% component FieldLabel(for, ...attrs) %}<label for=\"{{ for }}\">{{ attrs.part.label }}</label>{% endcomponent FieldLabel %}",
+            ),
+        ]);
+        // Loops and `set` still bind, whitespace control or not.
+        assert!(!reads(&[(
+            "part.html",
+            "{%- for part in parts -%}{{ loop.index }}{% endfor %}{% set_global part = 1 %}"
+        )]));
     }
 
     #[test]
