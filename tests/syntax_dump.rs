@@ -140,6 +140,112 @@ fn yaml_tokenizes_as_syntect_defaults_do_without_unicode_spaces_and_digits() {
     }
 }
 
+/// Pieces of YAML lines around what `syntax_dump::YAML_REWRITES` changes: implicit keys
+/// with spaces, `#` after a space or not, `:` with and without a space after it, flow
+/// collections, sequence dashes, tabs, and every indicator a plain scalar may not start with.
+const PIECES: &[&str] = &[
+    "a",
+    "key",
+    "b c",
+    "x1",
+    " ",
+    "  ",
+    "\t",
+    " \t",
+    ":",
+    ": ",
+    ":x",
+    "#",
+    " #",
+    "# c",
+    "-",
+    "- ",
+    "?",
+    "? ",
+    ",",
+    ", ",
+    "[",
+    "]",
+    "{",
+    "}",
+    "'",
+    "\"",
+    "&a",
+    "*a",
+    "!t",
+    "|",
+    ">",
+    "%",
+    "@",
+    "`",
+    "~",
+    "null",
+    "1",
+    "0x1F",
+    "2024-03-01",
+    "a:b",
+    "a #b",
+    "a#b",
+];
+
+/// `count` short YAML texts built from [`PIECES`] with a fixed-seed generator (SplitMix64):
+/// one to four lines of zero to three spaces of indent and one to seven pieces, some texts
+/// without a final line break (where `\z` and `(?m:$)` differ from a line's end).
+fn generated_yaml(count: usize) -> Vec<String> {
+    let mut state = 0x0b5e_55ed_u64;
+    let mut next = move |n: usize| {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        ((z ^ (z >> 31)) % n as u64) as usize
+    };
+    (0..count)
+        .map(|_| {
+            let mut text = String::new();
+            for _ in 0..1 + next(4) {
+                text.push_str(&" ".repeat(next(4)));
+                for _ in 0..1 + next(7) {
+                    text.push_str(PIECES[next(PIECES.len())]);
+                }
+                text.push('\n');
+            }
+            if next(4) == 0 {
+                text.pop();
+            }
+            text
+        })
+        .collect()
+}
+
+/// The rewritten YAML expressions (implicit keys, sequence dashes) must match exactly where
+/// syntect's do: every generated text tokenizes alike in both sets.
+#[test]
+fn rewritten_yaml_expressions_tokenize_generated_yaml_as_syntect_defaults_do() {
+    let defaults = SyntaxSet::load_defaults_newlines();
+    let ours = embedded();
+    let texts = generated_yaml(if cfg!(debug_assertions) {
+        3_000
+    } else {
+        30_000
+    });
+    // The texts reach what the rewrites changed: keys with spaces inside, dashes alone.
+    let joined = texts.concat();
+    for needle in ["b c:", "b c: ", "a #b", "- ", "-\n", "{a"] {
+        assert!(
+            joined.contains(needle),
+            "no generated text holds {needle:?}"
+        );
+    }
+    for text in &texts {
+        assert_eq!(
+            tokens(&ours, "yaml", text),
+            tokens(&defaults, "yaml", text),
+            "YAML tokenized differently: {text:?}"
+        );
+    }
+}
+
 /// Whether `text`, as YAML, holds a mapping key.
 fn has_key(set: &SyntaxSet, text: &str) -> bool {
     tokens(set, "yaml", text)
