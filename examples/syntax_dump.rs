@@ -16,8 +16,9 @@
 //!
 //! Three YAML expressions are also rewritten without look-arounds ([`YAML_REWRITES`]), so
 //! that fancy-regex hands them to regex-automata whole instead of backtracking from every
-//! position of a line; they match exactly where syntect's do (`tests/syntax_dump.rs`
-//! tokenizes generated texts with both: 3,000 in a debug test run, 30,000 with `--release`).
+//! position of a line; they match where syntect's do, except on lines long enough for
+//! syntect's to give up (`tests/syntax_dump.rs` tokenizes generated texts with both: 3,000
+//! in a debug test run, 30,000 with `--release`).
 //!
 //! It also adds TOML, which syntect's defaults lack, from `src/render/syntaxes/` ([`EXTRA`]),
 //! read with syntect's `yaml-load` loader (a dev-dependency feature; it brings the
@@ -74,14 +75,19 @@ pub fn syntaxes() -> Result<SyntaxSet, String> {
 
 /// YAML expressions rewritten without the look-arounds that kept them from fancy-regex's
 /// fast path, each as (context, the expression's text in syntect's grammar, the text it
-/// becomes). Each matches at exactly the same places, with the same captures:
+/// becomes). Each matches at the same places as syntect's (whose grammar gives none of
+/// their groups a scope), except where syntect's gives up: fancy-regex stops a search after
+/// a million backtracking steps, which syntect takes for no match, and `flow-pair`'s
+/// original reaches that on a flow collection with about 700 characters before a later key,
+/// which the rewrite still finds (`tests/syntax_dump.rs`):
 ///
 /// - `block-pair` and `flow-pair` look ahead for an implicit key (`key words: value`). Inside
 ///   the lookahead, a run of spaces may continue the key only when no `#` (a comment) or
-///   space follows: `\s+ (?![#\s])`. What follows such a run within the key is always
-///   consumed next, by one of the other two branches (a plain character, or `:` and a
-///   non-space) or by the `\s* :` after the loop, so the run can consume it itself: `\s+
-///   (?: [^\s:#] | : \S )`, the plain character without `#`. The lookahead is then the whole
+///   space follows: `\s+ (?![#\s])`. A plain character other than `#`, or `:` and a
+///   non-space, after such a run would be consumed next by the loop's other branches, so
+///   the run consumes it itself: `\s+ (?: [^\s:#] | : \S )`; a run followed by `:` and a
+///   space or the line's end is taken by the `\s* :` after the loop in both forms, and a
+///   run followed by anything else ends no key in either. The lookahead is then the whole
 ///   expression and free of look-arounds, which fancy-regex hands to regex-automata as one
 ///   forward search (its "trailing lookahead" optimization) instead of running its
 ///   backtracking VM from every position of the line: 64% and 13% of YAML's matching time on
