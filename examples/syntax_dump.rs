@@ -137,10 +137,11 @@ fn rewrite_yaml(definition: &mut SyntaxDefinition) -> Result<(), String> {
                 continue;
             };
             let text = matched.regex.regex_str();
-            met += text.matches(from).count();
-            if text.contains(from) {
+            let here = text.matches(from).count();
+            if here > 0 {
                 matched.regex = Regex::new(text.replace(from, to));
             }
+            met += here;
         }
         if met != 1 {
             return Err(format!(
