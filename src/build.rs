@@ -581,90 +581,6 @@ pub fn write_site(
     };
 
     let mut clock = Instant::now();
-    // Content pages, with their data exports.
-    (0..site.pages.len()).into_par_iter().for_each(|i| {
-        let page = &site.pages[i];
-        match page.kind {
-            Kind::Home | Kind::Section | Kind::Country => return,
-            _ if only.is_some_and(|o| !o.pages.contains(&i)) => return,
-            _ => {}
-        }
-        page_html(renderer.page(i, &bodies[i]), &write::index_file(&page.path));
-        if matches!(page.kind, Kind::Mineral | Kind::Company) {
-            match serde_json::to_vec_pretty(&data::page_export(site, views, i)) {
-                Ok(json) => put(&data_json_path(&page.path), &json),
-                Err(e) => errors.push(Diagnostic::error(
-                    &page.file,
-                    0,
-                    0,
-                    format!("cannot export data.json: {e}"),
-                )),
-            }
-        }
-        for (t, table) in page.meta.production.iter().flatten().enumerate() {
-            if page.kind != Kind::Mineral {
-                break;
-            }
-            match data::table_csv(site, views, i, t) {
-                Ok(csv) => put(&csv_path(page, table.stage.as_str(), table.year), &csv),
-                Err(e) => errors.push(Diagnostic::error(
-                    &page.file,
-                    0,
-                    0,
-                    format!("cannot export CSV: {e}"),
-                )),
-            }
-        }
-    });
-    lap("pages + exports", &mut clock);
-    // Country pages.
-    let countries: Vec<&resolve::Country> = site
-        .graph
-        .countries
-        .values()
-        .filter(|c| only.is_none_or(|o| o.countries.contains(&c.code)))
-        .collect();
-    countries.par_iter().for_each(|country| {
-        let path = format!("countries/{}/", country.code.to_ascii_lowercase());
-        let backlinks = country_backlinks
-            .get(&country.code)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        page_html(
-            renderer.country(country, bodies, backlinks),
-            &write::index_file(&path),
-        );
-        match serde_json::to_vec_pretty(&data::country_export(site, views, country)) {
-            Ok(json) => put(&data_json_path(&path), &json),
-            Err(e) => errors.push(Diagnostic::error(
-                "countries",
-                0,
-                0,
-                format!("cannot export data.json: {e}"),
-            )),
-        }
-    });
-    lap("country pages", &mut clock);
-    // Sections, home, 404.
-    site.sections.par_iter().for_each(|section| {
-        if only.is_some_and(|o| !o.sections.contains(&section.name)) {
-            return;
-        }
-        page_html(
-            renderer.section(section, bodies),
-            &write::index_file(&format!("{}/", section.name)),
-        );
-    });
-    if only.is_none_or(|o| o.home) {
-        page_html(renderer.home(bodies), "index.html");
-    }
-    if only.is_none_or(|o| o.not_found) {
-        page_html(renderer.not_found(), "404.html");
-    }
-    lap("sections, home, 404", &mut clock);
-    // The rest: the search index and the site-wide files are written one after the other
-    // while the print pages render in parallel beside them, so that neither core idles
-    // through the serial files.
     let generated = today.to_string();
     let stop = only.map_or(&Stop::NEVER, |o| &o.stop);
     let write_stream = |rel: &str, fill: &mut Fill<'_>| {
@@ -692,9 +608,95 @@ pub fn write_site(
     } else {
         Vec::new()
     };
+    // The print pages render beside the web pages, the search index and the site-wide
+    // files: they need only the bodies, and on a small site the web pages alone cannot
+    // keep both cores busy (each stage ends with one core waiting for the other's last
+    // page), while the print pages, rendered last, ended the build on one core.
     let ((), extra_pages) = rayon::join(
         || {
             let mut clock = Instant::now();
+            // Content pages, with their data exports.
+            (0..site.pages.len()).into_par_iter().for_each(|i| {
+                let page = &site.pages[i];
+                match page.kind {
+                    Kind::Home | Kind::Section | Kind::Country => return,
+                    _ if only.is_some_and(|o| !o.pages.contains(&i)) => return,
+                    _ => {}
+                }
+                page_html(renderer.page(i, &bodies[i]), &write::index_file(&page.path));
+                if matches!(page.kind, Kind::Mineral | Kind::Company) {
+                    match serde_json::to_vec_pretty(&data::page_export(site, views, i)) {
+                        Ok(json) => put(&data_json_path(&page.path), &json),
+                        Err(e) => errors.push(Diagnostic::error(
+                            &page.file,
+                            0,
+                            0,
+                            format!("cannot export data.json: {e}"),
+                        )),
+                    }
+                }
+                for (t, table) in page.meta.production.iter().flatten().enumerate() {
+                    if page.kind != Kind::Mineral {
+                        break;
+                    }
+                    match data::table_csv(site, views, i, t) {
+                        Ok(csv) => put(&csv_path(page, table.stage.as_str(), table.year), &csv),
+                        Err(e) => errors.push(Diagnostic::error(
+                            &page.file,
+                            0,
+                            0,
+                            format!("cannot export CSV: {e}"),
+                        )),
+                    }
+                }
+            });
+            lap("  pages + exports", &mut clock);
+            // Country pages.
+            let countries: Vec<&resolve::Country> = site
+                .graph
+                .countries
+                .values()
+                .filter(|c| only.is_none_or(|o| o.countries.contains(&c.code)))
+                .collect();
+            countries.par_iter().for_each(|country| {
+                let path = format!("countries/{}/", country.code.to_ascii_lowercase());
+                let backlinks = country_backlinks
+                    .get(&country.code)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                page_html(
+                    renderer.country(country, bodies, backlinks),
+                    &write::index_file(&path),
+                );
+                match serde_json::to_vec_pretty(&data::country_export(site, views, country)) {
+                    Ok(json) => put(&data_json_path(&path), &json),
+                    Err(e) => errors.push(Diagnostic::error(
+                        "countries",
+                        0,
+                        0,
+                        format!("cannot export data.json: {e}"),
+                    )),
+                }
+            });
+            lap("  country pages", &mut clock);
+            // Sections, home, 404.
+            site.sections.par_iter().for_each(|section| {
+                if only.is_some_and(|o| !o.sections.contains(&section.name)) {
+                    return;
+                }
+                page_html(
+                    renderer.section(section, bodies),
+                    &write::index_file(&format!("{}/", section.name)),
+                );
+            });
+            if only.is_none_or(|o| o.home) {
+                page_html(renderer.home(bodies), "index.html");
+            }
+            if only.is_none_or(|o| o.not_found) {
+                page_html(renderer.not_found(), "404.html");
+            }
+            lap("  sections, home, 404", &mut clock);
+            // The search index and the site-wide files, one after the other.
             if search_and_print {
                 write_stream(write::search::INDEX_FILE, &mut |out| {
                     write::search::write_script(site, urls, &items, bodies, out)
@@ -733,7 +735,7 @@ pub fn write_site(
             )
         },
     );
-    lap("search, print, site files", &mut clock);
+    lap("pages, search, print", &mut clock);
     if only.is_none_or(|o| o.static_files) {
         for (rel, bytes) in &templates.theme_static {
             put(rel, bytes);
