@@ -609,9 +609,10 @@ pub fn write_site(
         Vec::new()
     };
     // The print pages render beside the web pages, the search index and the site-wide
-    // files: they need only the bodies, and on a small site the web pages alone cannot
-    // keep both cores busy (each stage ends with one core waiting for the other's last
-    // page), while the print pages, rendered last, ended the build on one core.
+    // files: they need only the bodies. On a small site the web pages alone cannot keep
+    // both cores busy (each stage ends with one core waiting for the other's last page),
+    // and the print pages, when they came after the web pages, ended the build on one core.
+    // The timings of the two sides (`OREBRIEF_TIMINGS`) overlap in time.
     let ((), extra_pages) = rayon::join(
         || {
             let mut clock = Instant::now();
@@ -735,7 +736,7 @@ pub fn write_site(
             )
         },
     );
-    lap("pages, search, print", &mut clock);
+    lap("pages, search, print, site files", &mut clock);
     if only.is_none_or(|o| o.static_files) {
         for (rel, bytes) in &templates.theme_static {
             put(rel, bytes);
