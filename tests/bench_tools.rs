@@ -1,7 +1,9 @@
 //! The benchmark tools of issue 7, which docs/benchmarks.md's figures rest on: the corpus
 //! generator (`examples/gen_corpus.rs`), the independent corpus generator
 //! (`scripts/gen-independent-corpus.py`), the Hugo converter (`scripts/bench-hugo-site.py`),
-//! the report (`scripts/bench-report.py`) and the bench script itself (`scripts/bench.sh`).
+//! the report (`scripts/bench-report.py`), the bench script itself (`scripts/bench.sh`), and
+//! the tools behind the A/B comparisons of a change (`scripts/bench-ab.py`) and the
+//! timelines of small builds (`scripts/bench-timeline.py`).
 //! A generated corpus must build with no error and no warning, and the Hugo site must show
 //! the same production tables and producers as orebrief, or the side-by-side figures
 //! compare different work.
@@ -698,5 +700,158 @@ fn the_bench_script_times_both_tools_in_turns_and_reports_every_run() {
     assert!(
         std::fs::read(&docs).unwrap() == docs_before,
         "--no-docs wrote the docs"
+    );
+}
+
+/// `scripts/bench-ab.py` end to end: this test run's binary against itself on a generated
+/// corpus (N=2), two rounds of two runs after one warm-up. Docs/benchmarks.md's A/B figures
+/// come from it: the binaries must take turns round by round, every round must show a
+/// measurement for each, the summary must count the rounds, and the output folder must be
+/// gone afterwards. A missing binary or a folder that is not a site is refused before any
+/// build, with exit code 2.
+#[test]
+fn the_ab_script_takes_turns_and_sums_up_the_rounds() {
+    if !tools(false) {
+        return;
+    }
+    let site = generated(2);
+    let work = TestSite::bare(&[]);
+    let out = work.root().join("ab");
+    let bin = env!("CARGO_BIN_EXE_orebrief");
+    let script = repo().join("scripts/bench-ab.py");
+    for (args, says) in [
+        (
+            vec![bin, "/nonexistent/orebrief"],
+            "/nonexistent/orebrief is not an executable file",
+        ),
+        (vec![bin, bin], "has no site.yaml: not a site root"),
+    ] {
+        let refused = Command::new("python3")
+            .arg(&script)
+            .args(&args)
+            .arg("--site")
+            .arg(work.root())
+            .output()
+            .expect("run bench-ab.py");
+        assert_eq!(refused.status.code(), Some(2), "{}", show(&refused));
+        assert!(
+            String::from_utf8_lossy(&refused.stderr).contains(says),
+            "{}",
+            show(&refused)
+        );
+    }
+    let output = Command::new("python3")
+        .arg(&script)
+        .args([bin, bin, "--rounds", "2", "--runs", "2", "--warmup", "1"])
+        .arg("--site")
+        .arg(site.root())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run bench-ab.py");
+    assert!(output.status.success(), "{}", show(&output));
+    let report = String::from_utf8_lossy(&output.stdout);
+    let turns: Vec<&str> = report
+        .lines()
+        .filter(|l| l.starts_with("round "))
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        turns,
+        ["round 1 old", "round 1 new", "round 2 old", "round 2 new"],
+        "{report}"
+    );
+    for line in report.lines().filter(|l| l.starts_with("round ")) {
+        // "round 1 old: wall 41.20 ms, user ..., sys ..., peak RSS 15.3 MiB"
+        let wall: f64 = line
+            .split("wall ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no wall time in {line:?}"));
+        assert!(wall > 0.0, "{line}");
+        assert!(
+            line.contains(" MiB") && !line.contains("peak RSS 0.0 MiB"),
+            "{line}"
+        );
+    }
+    assert!(
+        report.contains("median of the round medians: old "),
+        "{report}"
+    );
+    assert!(report.contains("new faster in "), "{report}");
+    assert!(report.contains(" of 2 rounds"), "{report}");
+    assert!(!out.join("out").exists(), "the output was left in {out:?}");
+}
+
+/// `scripts/bench-timeline.py` on a made-up `perf script` output: two builds (processes),
+/// sampled at 1 kHz, one with a sample in its first millisecond in `Templates::load` and one
+/// in its third in a print part, the other with two samples in its first millisecond (two
+/// threads). A short process (git) is left out. Per millisecond the busy cores are the
+/// average over the builds, and each sample counts for the first stage of its stack.
+#[test]
+fn the_timeline_script_averages_the_builds_millisecond_by_millisecond() {
+    if !tools(false) {
+        return;
+    }
+    let site = TestSite::bare(&[]);
+    let script = site.root().join("perf.script");
+    let sample = |pid: u32, tid: u32, at: f64, frames: &[&str]| {
+        let mut s = format!("{pid:>7}/{tid:<7} {at:.6}: \n");
+        for f in frames {
+            s.push_str(&format!("\t    55d8c7e0a3b1 {f}+0x12\n"));
+        }
+        s.push('\n');
+        s
+    };
+    let mut text = String::new();
+    text += &sample(
+        100,
+        100,
+        10.0000,
+        &[
+            "tera::parse",
+            "orebrief::render::templates::Templates::load",
+        ],
+    );
+    text += &sample(
+        100,
+        101,
+        10.0025,
+        &[
+            "orebrief::render::print::<impl Renderer>::print_part",
+            "main",
+        ],
+    );
+    text += &sample(200, 200, 20.0003, &["orebrief::load::load_file_as", "main"]);
+    text += &sample(
+        200,
+        201,
+        20.0004,
+        &["memcpy", "orebrief::load::load_file_as"],
+    );
+    text += &sample(300, 300, 30.0, &["git"]);
+    std::fs::write(&script, text).unwrap();
+    let output = Command::new("python3")
+        .arg(repo().join("scripts/bench-timeline.py"))
+        .arg(&script)
+        .args(["--hz", "1000", "--min-samples", "2"])
+        .output()
+        .expect("run bench-timeline.py");
+    assert!(output.status.success(), "{}", show(&output));
+    let report = String::from_utf8_lossy(&output.stdout);
+    // Millisecond 0: three samples over two builds at one sample per core-millisecond.
+    assert!(
+        report.contains("  0  1.50  load 1.00, templates 0.50\n"),
+        "{report}"
+    );
+    assert!(report.contains("  2  0.50  print part 0.50\n"), "{report}");
+    assert!(
+        !report.contains("  1  "),
+        "no sample in millisecond 1: {report}"
+    );
+    assert!(
+        report.contains("2 builds; "),
+        "the git process counted: {report}"
     );
 }

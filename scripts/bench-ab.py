@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""A/B timing of two orebrief binaries on the same sites, taking turns.
+
+    scripts/bench-ab.py OLD NEW --site DIR [--site DIR ...] [--rounds K] [--runs R]
+                        [--warmup W] [--check] [--out DIR]
+
+For each site, K rounds (default 8); in each round OLD, then NEW, builds the site W times
+untimed (default 0), then R times timed (default 1), each time into an emptied output folder
+(`build --output-dir`; `check` with --check, which writes nothing). A round prints each
+binary's median wall time, user and system CPU and its largest peak RSS over the runs;
+the summary gives the median of the round medians for each binary, the difference, and in
+how many rounds NEW was faster. Taking turns round by round, rather than all of OLD then all
+of NEW, spreads the machine's slow and fast periods over both binaries.
+
+Times are taken around each process (fork, exec and exit included) and its CPU and peak RSS
+from `wait4`; the output folder is emptied between runs and is not timed. By default the
+output goes to a folder in /dev/shm (tmpfs, so that writing does not wait on a disk), else
+in the system's temporary folder; it is removed at the end.
+
+Typical uses (docs/benchmarks.md):
+
+    # the tiny site: 8 rounds of 40 runs after 3 warm-ups
+    scripts/bench-ab.py /tmp/old /tmp/new --site target/bench/corpus-3 --runs 40 --warmup 3
+    # the 12k corpora: 4 rounds of one build
+    scripts/bench-ab.py /tmp/old /tmp/new --site target/bench/corpus-2000 --rounds 4
+
+Exits 2 with a message when a binary or a site is missing, 1 when a build fails.
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def fail(message, code=2):
+    print(f"bench-ab: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+def run_once(binary, site, out, check):
+    """One build: (wall seconds, user seconds, system seconds, peak RSS in KiB)."""
+    if os.path.exists(out):
+        shutil.rmtree(out)
+    command = [binary, "--root", site]
+    command += ["check"] if check else ["build", "--output-dir", out]
+    # Standard error into a file, not a pipe: a build with many warnings would fill a pipe
+    # and wait for a reader.
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            errors.seek(0)
+            text = errors.read().decode(errors="replace")
+            fail(f"{' '.join(command)} exited with {code}:\n{text}", 1)
+    return wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss
+
+
+def round_of(binary, site, out, args):
+    """A binary's turn in a round: its warm-ups, then its timed runs, summed up."""
+    for _ in range(args.warmup):
+        run_once(binary, site, out, args.check)
+    runs = [run_once(binary, site, out, args.check) for _ in range(args.runs)]
+    return {
+        "wall": statistics.median(r[0] for r in runs),
+        "user": statistics.median(r[1] for r in runs),
+        "sys": statistics.median(r[2] for r in runs),
+        "rss": max(r[3] for r in runs),
+    }
+
+
+def seconds(value):
+    """A time, in ms below 1 s (a tiny site), else in s."""
+    return f"{value * 1000:.2f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def mib(kib):
+    return f"{kib / 1024:.1f} MiB"
+
+
+def summary(rounds):
+    """The lines that sum up the rounds of one site: `rounds` is a list of (old, new)."""
+    old = statistics.median(r[0]["wall"] for r in rounds)
+    new = statistics.median(r[1]["wall"] for r in rounds)
+    faster = sum(1 for o, n in rounds if n["wall"] < o["wall"])
+    change = (new - old) / old * 100 if old else 0.0
+    rss = {
+        name: (min(r[k]["rss"] for r in rounds), max(r[k]["rss"] for r in rounds))
+        for k, name in ((0, "old"), (1, "new"))
+    }
+    return [
+        f"median of the round medians: old {seconds(old)}, new {seconds(new)} "
+        f"({'+' if new >= old else '-'}{seconds(abs(new - old))}, {change:+.1f}%)",
+        f"new faster in {faster} of {len(rounds)} rounds",
+        "peak RSS: "
+        + ", ".join(f"{name} {mib(lo)} to {mib(hi)}" for name, (lo, hi) in rss.items()),
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description="A/B timing of two orebrief binaries on the same sites, taking turns."
+    )
+    parser.add_argument("old", help="the binary before the change")
+    parser.add_argument("new", help="the binary after the change")
+    parser.add_argument("--site", action="append", required=True, help="a site root (repeatable)")
+    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--runs", type=int, default=1, help="timed runs per binary per round")
+    parser.add_argument("--warmup", type=int, default=0, help="untimed runs before them")
+    parser.add_argument("--check", action="store_true", help="time `check`, not `build`")
+    parser.add_argument("--out", help="where the output goes (default: a folder in /dev/shm)")
+    args = parser.parse_args()
+    if args.rounds < 1 or args.runs < 1 or args.warmup < 0:
+        fail("--rounds and --runs must be at least 1, --warmup at least 0")
+    for binary in (args.old, args.new):
+        if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
+            fail(f"{binary} is not an executable file")
+    for site in args.site:
+        if not os.path.isfile(os.path.join(site, "site.yaml")):
+            fail(f"{site} has no site.yaml: not a site root")
+
+    base = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    work = args.out or tempfile.mkdtemp(prefix="orebrief-ab.", dir=base)
+    out = os.path.join(work, "out")
+    print(f"old: {args.old}\nnew: {args.new}\noutput: {out}", flush=True)
+    try:
+        for site in args.site:
+            print(
+                f"\nsite {site}: {args.rounds} rounds, {args.runs} timed runs each"
+                f" after {args.warmup} warm-ups, `{'check' if args.check else 'build'}`",
+                flush=True,
+            )
+            rounds = []
+            for n in range(1, args.rounds + 1):
+                pair = []
+                for name, binary in (("old", args.old), ("new", args.new)):
+                    r = round_of(binary, site, out, args)
+                    pair.append(r)
+                    print(
+                        f"round {n} {name}: wall {seconds(r['wall'])}, user {seconds(r['user'])},"
+                        f" sys {seconds(r['sys'])}, peak RSS {mib(r['rss'])}",
+                        flush=True,
+                    )
+                rounds.append(tuple(pair))
+            for line in summary(rounds):
+                print(line)
+    finally:
+        if args.out:
+            shutil.rmtree(out, ignore_errors=True)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
