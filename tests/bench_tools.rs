@@ -15,6 +15,7 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -86,6 +87,29 @@ fn run_tool(program: &str, args: &[&Path]) {
         output.status.success(),
         "{program} {args:?} failed\n{}",
         show(&output)
+    );
+}
+
+/// Runs `scripts/<script>` with `python3` and `args`: its standard output, or a panic with
+/// its whole output when it fails.
+fn script_stdout(script: &str, args: &[&OsStr]) -> String {
+    let output = Command::new("python3")
+        .arg(repo().join("scripts").join(script))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {script}: {e}"));
+    assert!(output.status.success(), "{script}: {}", show(&output));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Runs `command`, which must be refused: exit code 2, with `says` in its standard error.
+fn assert_refused(command: &mut Command, says: &str) {
+    let refused = command.output().expect("run the script");
+    assert_eq!(refused.status.code(), Some(2), "{}", show(&refused));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains(says),
+        "{}",
+        show(&refused)
     );
 }
 
@@ -539,17 +563,30 @@ fn the_bench_report_computes_the_ratios_and_the_verdicts_of_the_targets() {
         "# Title\n\nbefore\n<!-- bench:results:begin -->\nold table\n<!-- bench:results:end -->\nafter\n",
     )
     .unwrap();
-    let output = Command::new("python3")
-        .arg(repo().join("scripts/bench-report.py"))
-        .args(["--results", &dir.join("results.tsv").to_string_lossy()])
-        .args(["--corpora", &dir.join("corpora.tsv").to_string_lossy()])
-        .args(["--tiny", &dir.join("tiny.json").to_string_lossy()])
-        .args(["--commit", "abc", "--machine", "m", "--command", "c"])
-        .args(["--docs", &docs.to_string_lossy()])
-        .output()
-        .expect("run bench-report.py");
-    assert!(output.status.success(), "{}", show(&output));
-    let report = String::from_utf8_lossy(&output.stdout);
+    let (results, corpora, tiny) = (
+        dir.join("results.tsv"),
+        dir.join("corpora.tsv"),
+        dir.join("tiny.json"),
+    );
+    let report = script_stdout(
+        "bench-report.py",
+        &[
+            OsStr::new("--results"),
+            results.as_os_str(),
+            OsStr::new("--corpora"),
+            corpora.as_os_str(),
+            OsStr::new("--tiny"),
+            tiny.as_os_str(),
+            OsStr::new("--commit"),
+            OsStr::new("abc"),
+            OsStr::new("--machine"),
+            OsStr::new("m"),
+            OsStr::new("--command"),
+            OsStr::new("c"),
+            OsStr::new("--docs"),
+            docs.as_os_str(),
+        ],
+    );
     // Medians: orebrief 8 s and Hugo 60 s; Hugo's fastest 51 s; rounds 51/7, 60/8, 70/9.
     assert!(
         report.contains("| 12,004 (N=2000) | 7.5 | 6.4 | 7.3, 7.5, 7.8 | 7.3 |"),
@@ -616,17 +653,12 @@ fn the_bench_script_times_both_tools_in_turns_and_reports_every_run() {
             "--bin and --ref name two different binaries",
         ),
     ] {
-        let refused = Command::new("bash")
-            .arg(repo().join("scripts/bench.sh"))
-            .env("BENCH_DIR", &bench)
-            .args(&args)
-            .output()
-            .expect("run scripts/bench.sh");
-        assert_eq!(refused.status.code(), Some(2), "{}", show(&refused));
-        assert!(
-            String::from_utf8_lossy(&refused.stderr).contains(says),
-            "{}",
-            show(&refused)
+        assert_refused(
+            Command::new("bash")
+                .arg(repo().join("scripts/bench.sh"))
+                .env("BENCH_DIR", &bench)
+                .args(&args),
+            says,
         );
     }
     assert!(!bench.exists(), "a refused run wrote {bench:?}");
@@ -726,31 +758,21 @@ fn the_ab_script_takes_turns_and_sums_up_the_rounds() {
         ),
         (vec![bin, bin], "has no site.yaml: not a site root"),
     ] {
-        let refused = Command::new("python3")
-            .arg(&script)
-            .args(&args)
-            .arg("--site")
-            .arg(work.root())
-            .output()
-            .expect("run bench-ab.py");
-        assert_eq!(refused.status.code(), Some(2), "{}", show(&refused));
-        assert!(
-            String::from_utf8_lossy(&refused.stderr).contains(says),
-            "{}",
-            show(&refused)
+        assert_refused(
+            Command::new("python3")
+                .arg(&script)
+                .args(&args)
+                .arg("--site")
+                .arg(work.root()),
+            says,
         );
     }
-    let output = Command::new("python3")
-        .arg(&script)
-        .args([bin, bin, "--rounds", "2", "--runs", "2", "--warmup", "1"])
-        .arg("--site")
-        .arg(site.root())
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .expect("run bench-ab.py");
-    assert!(output.status.success(), "{}", show(&output));
-    let report = String::from_utf8_lossy(&output.stdout);
+    let mut args: Vec<&OsStr> = [bin, bin, "--rounds", "2", "--runs", "2", "--warmup", "1"]
+        .map(OsStr::new)
+        .to_vec();
+    args.extend([OsStr::new("--site"), site.root().as_os_str()]);
+    args.extend([OsStr::new("--out"), out.as_os_str()]);
+    let report = script_stdout("bench-ab.py", &args);
     let turns: Vec<&str> = report
         .lines()
         .filter(|l| l.starts_with("round "))
@@ -832,14 +854,16 @@ fn the_timeline_script_averages_the_builds_millisecond_by_millisecond() {
     );
     text += &sample(300, 300, 30.0, &["git"]);
     std::fs::write(&script, text).unwrap();
-    let output = Command::new("python3")
-        .arg(repo().join("scripts/bench-timeline.py"))
-        .arg(&script)
-        .args(["--hz", "1000", "--min-samples", "2"])
-        .output()
-        .expect("run bench-timeline.py");
-    assert!(output.status.success(), "{}", show(&output));
-    let report = String::from_utf8_lossy(&output.stdout);
+    let report = script_stdout(
+        "bench-timeline.py",
+        &[
+            script.as_os_str(),
+            OsStr::new("--hz"),
+            OsStr::new("1000"),
+            OsStr::new("--min-samples"),
+            OsStr::new("2"),
+        ],
+    );
     // Millisecond 0: three samples over two builds at one sample per core-millisecond.
     assert!(
         report.contains("  0  1.50  load 1.00, templates 0.50\n"),
