@@ -9,13 +9,17 @@ untimed (default 0), then R times timed (default 1), each time into an emptied o
 (`build --output-dir`; `check` with --check, which writes nothing). A round prints each
 binary's median wall time, user and system CPU and its largest peak RSS over the runs;
 the summary gives the median of the round medians for each binary, the difference, and in
-how many rounds NEW was faster. Taking turns round by round, rather than all of OLD then all
+how many rounds NEW was faster (and the range of each binary's peak RSS). Taking turns round by round, rather than all of OLD then all
 of NEW, spreads the machine's slow and fast periods over both binaries.
 
-Times are taken around each process (fork, exec and exit included) and its CPU and peak RSS
-from `wait4`; the output folder is emptied between runs and is not timed. By default the
-output goes to a folder in /dev/shm (tmpfs, so that writing does not wait on a disk), else
-in the system's temporary folder; it is removed at the end.
+Times are taken around each process (fork, exec and exit included) and its CPU from
+`wait4`. Its peak RSS comes from GNU time (`/usr/bin/time`), which starts it: a process
+forked by Python carries Python's own resident memory (about 15 MiB) into its peak, one
+forked by GNU time only time's; without GNU time, peak RSS is not shown. The CPU figures
+include GNU time's own (under a millisecond), the same for both binaries. The output folder
+is emptied between runs and is not timed. The outputs go to a new folder, removed at the
+end, under --out (default /dev/shm, tmpfs, so that writing does not wait on a disk; else the
+system's temporary folder).
 
 Typical uses (docs/benchmarks.md):
 
@@ -42,17 +46,22 @@ def fail(message, code=2):
     sys.exit(code)
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def run_once(binary, site, out, check):
-    """One build: (wall seconds, user seconds, system seconds, peak RSS in KiB)."""
+    """One build: (wall seconds, user seconds, system seconds, peak RSS in KiB or None)."""
     if os.path.exists(out):
         shutil.rmtree(out)
     command = [binary, "--root", site]
     command += ["check"] if check else ["build", "--output-dir", out]
+    timed = os.access(GNU_TIME, os.X_OK)
     # Standard error into a file, not a pipe: a build with many warnings would fill a pipe
     # and wait for a reader.
-    with tempfile.TemporaryFile() as errors:
+    with tempfile.TemporaryFile() as errors, tempfile.NamedTemporaryFile("r") as rss:
+        launch = [GNU_TIME, "-f", "%M", "-o", rss.name] + command if timed else command
         start = time.perf_counter()
-        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
+        child = subprocess.Popen(launch, stdout=subprocess.DEVNULL, stderr=errors)
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
         child.returncode = code = os.waitstatus_to_exitcode(status)
@@ -60,7 +69,8 @@ def run_once(binary, site, out, check):
             errors.seek(0)
             text = errors.read().decode(errors="replace")
             fail(f"{' '.join(command)} exited with {code}:\n{text}", 1)
-    return wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss
+        peak = int(rss.read().split()[-1]) if timed else None
+    return wall, usage.ru_utime, usage.ru_stime, peak
 
 
 def round_of(binary, site, out, args):
@@ -72,7 +82,7 @@ def round_of(binary, site, out, args):
         "wall": statistics.median(r[0] for r in runs),
         "user": statistics.median(r[1] for r in runs),
         "sys": statistics.median(r[2] for r in runs),
-        "rss": max(r[3] for r in runs),
+        "rss": None if runs[0][3] is None else max(r[3] for r in runs),
     }
 
 
@@ -82,7 +92,7 @@ def seconds(value):
 
 
 def mib(kib):
-    return f"{kib / 1024:.1f} MiB"
+    return "n/a (no GNU time)" if kib is None else f"{kib / 1024:.1f} MiB"
 
 
 def summary(rounds):
@@ -91,17 +101,21 @@ def summary(rounds):
     new = statistics.median(r[1]["wall"] for r in rounds)
     faster = sum(1 for o, n in rounds if n["wall"] < o["wall"])
     change = (new - old) / old * 100 if old else 0.0
-    rss = {
-        name: (min(r[k]["rss"] for r in rounds), max(r[k]["rss"] for r in rounds))
-        for k, name in ((0, "old"), (1, "new"))
-    }
-    return [
+    lines = [
         f"median of the round medians: old {seconds(old)}, new {seconds(new)} "
         f"({'+' if new >= old else '-'}{seconds(abs(new - old))}, {change:+.1f}%)",
         f"new faster in {faster} of {len(rounds)} rounds",
-        "peak RSS: "
-        + ", ".join(f"{name} {mib(lo)} to {mib(hi)}" for name, (lo, hi) in rss.items()),
     ]
+    if rounds[0][0]["rss"] is not None:
+        rss = {
+            name: (min(r[k]["rss"] for r in rounds), max(r[k]["rss"] for r in rounds))
+            for k, name in ((0, "old"), (1, "new"))
+        }
+        lines.append(
+            "peak RSS: "
+            + ", ".join(f"{name} {mib(lo)} to {mib(hi)}" for name, (lo, hi) in rss.items())
+        )
+    return lines
 
 
 def main():
@@ -115,19 +129,26 @@ def main():
     parser.add_argument("--runs", type=int, default=1, help="timed runs per binary per round")
     parser.add_argument("--warmup", type=int, default=0, help="untimed runs before them")
     parser.add_argument("--check", action="store_true", help="time `check`, not `build`")
-    parser.add_argument("--out", help="where the output goes (default: a folder in /dev/shm)")
+    parser.add_argument(
+        "--out",
+        help="the folder under which a new output folder is made and removed (default /dev/shm)",
+    )
     args = parser.parse_args()
     if args.rounds < 1 or args.runs < 1 or args.warmup < 0:
         fail("--rounds and --runs must be at least 1, --warmup at least 0")
     for binary in (args.old, args.new):
         if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
             fail(f"{binary} is not an executable file")
+    # As checked: a name without a slash would otherwise be looked up in PATH.
+    args.old, args.new = os.path.abspath(args.old), os.path.abspath(args.new)
     for site in args.site:
         if not os.path.isfile(os.path.join(site, "site.yaml")):
             fail(f"{site} has no site.yaml: not a site root")
 
-    base = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-    work = args.out or tempfile.mkdtemp(prefix="orebrief-ab.", dir=base)
+    if args.out and not os.path.isdir(args.out):
+        fail(f"--out {args.out}: not a folder")
+    base = args.out or ("/dev/shm" if os.access("/dev/shm", os.W_OK) else None)
+    work = tempfile.mkdtemp(prefix="orebrief-ab.", dir=base)
     out = os.path.join(work, "out")
     print(f"old: {args.old}\nnew: {args.new}\noutput: {out}", flush=True)
     try:
@@ -152,10 +173,7 @@ def main():
             for line in summary(rounds):
                 print(line)
     finally:
-        if args.out:
-            shutil.rmtree(out, ignore_errors=True)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -4,30 +4,36 @@
     perf record -F 10000 -g -o perf.data -- bash -c 'for i in $(seq 40); do
         rm -rf /dev/shm/tiny; orebrief --root target/bench/corpus-3 build -o /dev/shm/tiny
     done'
-    perf script -i perf.data --comm orebrief -F pid,tid,time,ip,sym > perf.script
+    perf script -i perf.data -F comm,pid,tid,time,ip,sym > perf.script
     scripts/bench-timeline.py perf.script --hz 10000
 
-Each build is one process: its samples are placed by their time since the process's first
-sample and counted per millisecond, and the counts of all builds are averaged, so that a
-millisecond's figure is the number of cores busy at that point of a typical build (1.0: one
-core all the time). Beside it are the stages busiest in that millisecond, each sample given
-to the first stage any frame of its stack names (`STAGES`, from the most specific). The
-summary gives how long a build's samples span and how many cores were busy on average over
-that span. Builds end at different times, so the last milliseconds also show the spread of
-their ends. A binary built with frame pointers (`RUSTFLAGS="-C force-frame-pointers=yes"`)
-gives whole stacks; perf slows each build, by about half at 10 kHz.
+Each build is one process, found by the name of its main thread (--comm, default
+`orebrief`); all its threads count, whatever their own names (the highlighter's warm-up,
+the git dates, the read-ahead), and other processes (the shell, `rm`, the `git` a build
+starts) do not. A build's samples are placed by their time since its first sample and
+counted per millisecond, and the counts of all builds are averaged, so that a millisecond's
+figure is the number of cores busy at that point of a typical build (1.0: one core all the
+time). Beside it are the stages busiest in that millisecond, each sample given to the first
+entry of `STAGES` that any frame of its stack names (so an entry above another wins even
+from an outer frame). The summary gives the median span of a build's samples and the cores
+busy on average: all builds' CPU over all their spans. Builds end at different times, so
+the last milliseconds also show the spread of their ends. A binary built with frame
+pointers (`RUSTFLAGS="-C force-frame-pointers=yes"`) gives whole stacks; perf slows each
+build, by about half at 10 kHz, and may lower its rate below -F, which this would count as
+idle.
 
-Processes with fewer than --min-samples samples (a `git` started by the build, or a build
-that failed at once) are left out.
+Builds with fewer than --min-samples samples (one that failed at once) are left out.
 """
 
 import argparse
 import collections
 import re
+import statistics
 import sys
 
 # (a piece of a frame's symbol, the stage it stands for), most specific first.
 STAGES = [
+    ("history::", "git dates"),
     ("Templates::load", "templates"),
     ("highlight::", "highlight"),
     ("markdown::render", "markdown"),
@@ -41,29 +47,32 @@ STAGES = [
     ("Renderer::country", "country page"),
     ("Renderer::section", "section"),
     ("Sink::", "write"),
-    ("history::", "git dates"),
     ("clap", "arguments"),
     ("_dl_", "dynamic loader"),
     ("build::prepare", "prepare"),
     ("build::run", "run"),
-    ("main", "main"),
+    ("orebrief::main", "main"),
 ]
 
-HEADER = re.compile(r"^\s*(\d+)/(\d+)\s+([\d.]+):")
+# `perf script -F comm,pid,tid,time,...`: a sample's first line. A thread's name may hold
+# spaces ("git dates"); no stack line has `digits/digits` after its address.
+HEADER = re.compile(r"^\s*(.*?)\s*(\d+)/(\d+)\s+(\d+\.\d+):")
 
 
 def read_samples(lines):
-    """The samples of a `perf script -F pid,tid,time,ip,sym` output: (pid, time, symbols)."""
+    """The samples of a `perf script -F comm,pid,tid,time,ip,sym` output: (comm, pid, tid,
+    time, symbols of the stack)."""
     samples = []
     current = None
     for line in lines:
         header = HEADER.match(line)
         if header:
-            current = (int(header.group(1)), float(header.group(3)), [])
+            comm, pid, tid, at = header.groups()
+            current = (comm, int(pid), int(tid), float(at), [])
             samples.append(current)
         elif line.strip() and current is not None:
             parts = line.strip().split(None, 1)
-            current[2].append(parts[1] if len(parts) > 1 else parts[0])
+            current[4].append(parts[1] if len(parts) > 1 else parts[0])
     return samples
 
 
@@ -74,12 +83,20 @@ def stage_of(symbols):
     return "other"
 
 
-def timeline(samples, hz, min_samples):
-    """Per millisecond: (busy cores, Counter of stage -> cores), and the builds counted."""
+def timeline(samples, hz, min_samples, comm):
+    """Per millisecond: (busy cores, {stage: cores}); the builds counted; each build's span
+    in seconds; and its CPU in seconds."""
     by_pid = collections.defaultdict(list)
-    for pid, at, symbols in samples:
+    names = collections.defaultdict(collections.Counter)
+    for name, pid, tid, at, symbols in samples:
         by_pid[pid].append((at, symbols))
-    builds = [s for s in by_pid.values() if len(s) >= min_samples]
+        # The main thread's name names the process; another thread's only when it has none.
+        names[pid][name] += 1000000 if tid == pid else 1
+    builds = [
+        s
+        for pid, s in by_pid.items()
+        if len(s) >= min_samples and names[pid].most_common(1)[0][0] == comm
+    ]
     per_ms = collections.defaultdict(collections.Counter)
     spans = []
     for build in builds:
@@ -93,7 +110,8 @@ def timeline(samples, hz, min_samples):
         (ms, sum(per_ms[ms].values()) / scale, {k: v / scale for k, v in per_ms[ms].items()})
         for ms in sorted(per_ms)
     ]
-    return rows, len(builds), spans
+    cpu = [len(b) / hz for b in builds]
+    return rows, len(builds), spans, cpu
 
 
 def main():
@@ -101,21 +119,24 @@ def main():
     parser.add_argument("script", help="the output of perf script -F pid,tid,time,ip,sym")
     parser.add_argument("--hz", type=float, required=True, help="perf record's -F")
     parser.add_argument("--min-samples", type=int, default=100)
+    parser.add_argument("--comm", default="orebrief", help="the builds' process name")
     args = parser.parse_args()
     with open(args.script, errors="replace") as f:
         samples = read_samples(f)
-    rows, builds, spans = timeline(samples, args.hz, args.min_samples)
+    rows, builds, spans, cpu = timeline(samples, args.hz, args.min_samples, args.comm)
     if not builds:
-        sys.exit(f"bench-timeline: no process with {args.min_samples} samples or more")
+        sys.exit(
+            f"bench-timeline: no {args.comm} process with {args.min_samples} samples or more"
+        )
     print("ms  cores  busiest stages (cores)")
     for ms, cores, stages in rows:
         top = sorted(stages.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
         print(f"{ms:3d}  {cores:4.2f}  " + ", ".join(f"{k} {v:.2f}" for k, v in top))
-    span = sorted(spans)[len(spans) // 2] * 1000
-    busy = sum(cores for _, cores, _ in rows) / max(span, 1e-9)
+    # The last sample stands for the 1/hz s after it.
+    total_span = sum(spans) + len(spans) / args.hz
     print(
-        f"{builds} builds; median span of a build's samples {span:.1f} ms; "
-        f"{busy:.2f} cores busy on average over it"
+        f"{builds} builds; median span of a build's samples {statistics.median(spans) * 1000:.1f} ms; "
+        f"{sum(cpu) / total_span:.2f} cores busy on average over the spans"
     )
 
 

@@ -92,7 +92,7 @@ fn run_tool(program: &str, args: &[&Path]) {
 
 /// Runs `scripts/<script>` with `python3` and `args`: its standard output, or a panic with
 /// its whole output when it fails.
-fn script_stdout(script: &str, args: &[&OsStr]) -> String {
+fn script_stdout<S: AsRef<OsStr>>(script: &str, args: &[S]) -> String {
     let output = Command::new("python3")
         .arg(repo().join("scripts").join(script))
         .args(args)
@@ -102,14 +102,15 @@ fn script_stdout(script: &str, args: &[&OsStr]) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-/// Runs `command`, which must be refused: exit code 2, with `says` in its standard error.
-fn assert_refused(command: &mut Command, says: &str) {
-    let refused = command.output().expect("run the script");
-    assert_eq!(refused.status.code(), Some(2), "{}", show(&refused));
+/// Runs `command`, which must fail with exit code `code` and `says` in its standard error
+/// (2 for a run refused before any work).
+fn assert_exits(command: &mut Command, code: i32, says: &str) {
+    let output = command.output().expect("run the script");
+    assert_eq!(output.status.code(), Some(code), "{}", show(&output));
     assert!(
-        String::from_utf8_lossy(&refused.stderr).contains(says),
+        String::from_utf8_lossy(&output.stderr).contains(says),
         "{}",
-        show(&refused)
+        show(&output)
     );
 }
 
@@ -653,11 +654,12 @@ fn the_bench_script_times_both_tools_in_turns_and_reports_every_run() {
             "--bin and --ref name two different binaries",
         ),
     ] {
-        assert_refused(
+        assert_exits(
             Command::new("bash")
                 .arg(repo().join("scripts/bench.sh"))
                 .env("BENCH_DIR", &bench)
                 .args(&args),
+            2,
             says,
         );
     }
@@ -737,42 +739,56 @@ fn the_bench_script_times_both_tools_in_turns_and_reports_every_run() {
 
 /// `scripts/bench-ab.py` end to end: this test run's binary against itself on a generated
 /// corpus (N=2), two rounds of two runs after one warm-up. Docs/benchmarks.md's A/B figures
-/// come from it: the binaries must take turns round by round, every round must show a
-/// measurement for each, the summary must count the rounds, and the output folder must be
-/// gone afterwards. A missing binary or a folder that is not a site is refused before any
-/// build, with exit code 2.
+/// come from it: every round must show a measurement for each binary, the summary must
+/// count the rounds, and the folder given as `--out` must be left as it was (the script
+/// works in a new folder under it). Then two stand-in binaries (shell scripts that log their
+/// calls) show the turns and the counts exactly (old's warm-up and runs, then new's, round
+/// by round) and that the peak RSS is the build's own, not Python's (about 15 MiB, which a
+/// process forked by Python carries); a stand-in that fails stops the script with exit code
+/// 1 and its error. A missing binary, a folder that is not a site and an `--out` that is
+/// not a folder are refused before any build, with exit code 2.
 #[test]
 fn the_ab_script_takes_turns_and_sums_up_the_rounds() {
-    if !tools(false) {
+    if !tools_and_time(false, true) {
         return;
     }
     let site = generated(2);
     let work = TestSite::bare(&[]);
     let out = work.root().join("ab");
+    std::fs::create_dir_all(out.join("out")).unwrap();
+    std::fs::write(out.join("out/keep.txt"), "mine").unwrap();
     let bin = env!("CARGO_BIN_EXE_orebrief");
     let script = repo().join("scripts/bench-ab.py");
+    let site_arg = site.root().to_str().unwrap();
+    let work_arg = work.root().to_str().unwrap();
     for (args, says) in [
         (
-            vec![bin, "/nonexistent/orebrief"],
+            vec![bin, "/nonexistent/orebrief", "--site", site_arg],
             "/nonexistent/orebrief is not an executable file",
         ),
-        (vec![bin, bin], "has no site.yaml: not a site root"),
+        (
+            vec![bin, bin, "--site", work_arg],
+            "has no site.yaml: not a site root",
+        ),
+        (
+            vec![bin, bin, "--site", site_arg, "--out", bin],
+            "not a folder",
+        ),
     ] {
-        assert_refused(
-            Command::new("python3")
-                .arg(&script)
-                .args(&args)
-                .arg("--site")
-                .arg(work.root()),
-            says,
-        );
+        assert_exits(Command::new("python3").arg(&script).args(&args), 2, says);
     }
-    let mut args: Vec<&OsStr> = [bin, bin, "--rounds", "2", "--runs", "2", "--warmup", "1"]
-        .map(OsStr::new)
-        .to_vec();
-    args.extend([OsStr::new("--site"), site.root().as_os_str()]);
-    args.extend([OsStr::new("--out"), out.as_os_str()]);
-    let report = script_stdout("bench-ab.py", &args);
+    // The arguments of a run of `old` against `new` on the site, into `--out`.
+    let ab = |old: &str, new: &str, more: &[&str]| -> Vec<String> {
+        [old, new, "--site", site_arg, "--out", out.to_str().unwrap()]
+            .iter()
+            .chain(more)
+            .map(|s| s.to_string())
+            .collect()
+    };
+    let report = script_stdout(
+        "bench-ab.py",
+        &ab(bin, bin, &["--rounds", "2", "--runs", "2", "--warmup", "1"]),
+    );
     let turns: Vec<&str> = report
         .lines()
         .filter(|l| l.starts_with("round "))
@@ -803,14 +819,76 @@ fn the_ab_script_takes_turns_and_sums_up_the_rounds() {
     );
     assert!(report.contains("new faster in "), "{report}");
     assert!(report.contains(" of 2 rounds"), "{report}");
-    assert!(!out.join("out").exists(), "the output was left in {out:?}");
+    let left: Vec<_> = walkdir::WalkDir::new(&out)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| e.unwrap().path().strip_prefix(&out).unwrap().to_path_buf())
+        .collect();
+    assert_eq!(
+        left,
+        [PathBuf::from("out"), PathBuf::from("out/keep.txt")],
+        "--out was not left as it was"
+    );
+
+    // Stand-ins that log their calls, and one that fails.
+    let log = work.root().join("calls.log");
+    let stand_in = |name: &str, code: u8| {
+        let path = work.root().join(name);
+        let text = format!(
+            "#!/bin/sh\necho {name} >> '{}'\necho 'it broke' >&2\nexit {code}\n",
+            log.display()
+        );
+        std::fs::write(&path, text).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let (old, new, broken) = (
+        stand_in("old", 0),
+        stand_in("new", 0),
+        stand_in("broken", 3),
+    );
+    let report = script_stdout(
+        "bench-ab.py",
+        &ab(
+            &old,
+            &new,
+            &["--rounds", "2", "--runs", "2", "--warmup", "1"],
+        ),
+    );
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(
+        calls.lines().collect::<Vec<_>>(),
+        ["old", "old", "old", "new", "new", "new"].repeat(2),
+        "{report}"
+    );
+    for line in report.lines().filter(|l| l.starts_with("round ")) {
+        let peak: f64 = line
+            .rsplit("peak RSS ")
+            .next()
+            .and_then(|rest| rest.strip_suffix(" MiB"))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no peak RSS in {line:?}"));
+        // A shell's own peak is a few MiB; with Python's it would be 10 MiB or more.
+        assert!(peak > 0.0 && peak < 8.0, "{line}");
+    }
+    // The error of the build that failed, with its exit code.
+    assert_exits(
+        Command::new("python3")
+            .arg(&script)
+            .args(ab(&old, &broken, &["--rounds", "1"])),
+        1,
+        "exited with 3:\nit broke",
+    );
 }
 
-/// `scripts/bench-timeline.py` on a made-up `perf script` output: two builds (processes),
-/// sampled at 1 kHz, one with a sample in its first millisecond in `Templates::load` and one
-/// in its third in a print part, the other with two samples in its first millisecond (two
-/// threads). A short process (git) is left out. Per millisecond the busy cores are the
-/// average over the builds, and each sample counts for the first stage of its stack.
+/// `scripts/bench-timeline.py` on a made-up `perf script` output sampled at 1 kHz: two
+/// builds (`orebrief` processes), each with a thread of another name (the highlighter's
+/// warm-up, git dates), and a shell with as many samples, which is not a build. Per
+/// millisecond the busy cores are the average over the builds, every thread of a build
+/// counts, and each sample goes to the first stage of `STAGES` its stack names (`history::`
+/// before `load::`, though both are in the same frame). The summary's cores are all the
+/// builds' CPU over all their spans.
 #[test]
 fn the_timeline_script_averages_the_builds_millisecond_by_millisecond() {
     if !tools(false) {
@@ -818,41 +896,39 @@ fn the_timeline_script_averages_the_builds_millisecond_by_millisecond() {
     }
     let site = TestSite::bare(&[]);
     let script = site.root().join("perf.script");
-    let sample = |pid: u32, tid: u32, at: f64, frames: &[&str]| {
-        let mut s = format!("{pid:>7}/{tid:<7} {at:.6}: \n");
+    let sample = |comm: &str, pid: u32, tid: u32, at: f64, frames: &[&str]| {
+        let mut s = format!("{comm:>16} {pid:>7}/{tid:<7} {at:.6}: \n");
         for f in frames {
             s.push_str(&format!("\t    55d8c7e0a3b1 {f}+0x12\n"));
         }
         s.push('\n');
         s
     };
-    let mut text = String::new();
-    text += &sample(
-        100,
-        100,
-        10.0000,
-        &[
-            "tera::parse",
-            "orebrief::render::templates::Templates::load",
-        ],
-    );
-    text += &sample(
-        100,
-        101,
-        10.0025,
-        &[
-            "orebrief::render::print::<impl Renderer>::print_part",
-            "main",
-        ],
-    );
-    text += &sample(200, 200, 20.0003, &["orebrief::load::load_file_as", "main"]);
-    text += &sample(
-        200,
-        201,
-        20.0004,
-        &["memcpy", "orebrief::load::load_file_as"],
-    );
-    text += &sample(300, 300, 30.0, &["git"]);
+    let templates = [
+        "tera::parse",
+        "orebrief::render::templates::Templates::load",
+    ];
+    let highlight = ["orebrief::render::highlight::code_block", "std::thread"];
+    let part = [
+        "orebrief::render::print::<impl Renderer>::print_part",
+        "main",
+    ];
+    let load = ["orebrief::load::load_file_as", "rayon::registry::main_loop"];
+    let git = [
+        "std::process::Child::wait",
+        "orebrief::load::history::read_dates",
+    ];
+    let text = [
+        sample("orebrief", 100, 100, 10.0000, &templates),
+        sample("highlight-warm-", 100, 101, 10.0001, &highlight),
+        sample("orebrief", 100, 100, 10.0025, &part),
+        sample("orebrief", 200, 200, 20.0003, &load),
+        sample("git dates", 200, 201, 20.0004, &git),
+        sample("bash", 300, 300, 30.0, &["bash_main"]),
+        sample("bash", 300, 300, 30.0001, &["bash_main"]),
+        sample("bash", 300, 300, 30.0002, &["bash_main"]),
+    ]
+    .concat();
     std::fs::write(&script, text).unwrap();
     let report = script_stdout(
         "bench-timeline.py",
@@ -864,9 +940,9 @@ fn the_timeline_script_averages_the_builds_millisecond_by_millisecond() {
             OsStr::new("2"),
         ],
     );
-    // Millisecond 0: three samples over two builds at one sample per core-millisecond.
+    // Millisecond 0: four samples over two builds, at one sample per core-millisecond.
     assert!(
-        report.contains("  0  1.50  load 1.00, templates 0.50\n"),
+        report.contains("  0  2.00  git dates 0.50, highlight 0.50, load 0.50\n"),
         "{report}"
     );
     assert!(report.contains("  2  0.50  print part 0.50\n"), "{report}");
@@ -874,8 +950,11 @@ fn the_timeline_script_averages_the_builds_millisecond_by_millisecond() {
         !report.contains("  1  "),
         "no sample in millisecond 1: {report}"
     );
+    // Spans 2.5 and 0.1 ms, each plus the last sample's millisecond: 5 ms of CPU in 4.6 ms.
     assert!(
-        report.contains("2 builds; "),
-        "the git process counted: {report}"
+        report.contains(
+            "2 builds; median span of a build's samples 1.3 ms; 1.09 cores busy on average"
+        ),
+        "the shell counted, or the summary is wrong: {report}"
     );
 }
