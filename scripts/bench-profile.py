@@ -23,6 +23,7 @@ STAGES = [
     ("markdown: shortcodes (Tera partials)", r"orebrief::render::pages::Renderer>?::shortcode"),
     ("markdown: pulldown-cmark + links", r"orebrief::render::markdown::render|orebrief::render::pages::Renderer>?::body"),
     ("load: YAML front matter (yaml_serde)", r"orebrief::load::yaml::parse"),
+    ("load: git's \"last updated\" dates", r"orebrief::load::history::"),
     ("load: read, split, checks", r"orebrief::load::"),
     ("print pages: brief prints and the portal print (all of `render::print`)", r"orebrief::render::print::"),
     ("templates: load and compile", r"orebrief::render::templates::Templates>?::load"),
@@ -41,19 +42,24 @@ COMPILED = [(name, re.compile(rx)) for name, rx in STAGES]
 INTERESTING = re.compile(r"^(orebrief::|<orebrief::|tera::|<tera::|serde_json::|syntect::|<syntect::|pulldown_cmark|yaml_serde|libyaml_rs|fancy_regex|regex_automata)")
 
 
-def samples(path):
+OTHER = "other (main thread, runtime, kernel)"
+
+
+def read(path):
+    """Each sample of a `perf script` output (any -F fields, frames from -g): its header line
+    and its stack, innermost frame first, offsets and "(inlined)" taken off."""
     stack = []
     header = None
     for line in open(path, errors="replace"):
         if not line.strip():
             if header is not None:
-                yield stack
+                yield header, stack
             stack, header = [], None
             continue
         # perf right-aligns the tid, so a header may start with spaces; frames start with a tab.
         if not line.startswith("\t"):
             if header is not None:
-                yield stack
+                yield header, stack
             header, stack = line, []
             continue
         parts = line.strip().split(" ", 1)
@@ -62,7 +68,21 @@ def samples(path):
             sym = re.sub(r"\+0x[0-9a-f]+$", "", sym)
             stack.append(sym)
     if header is not None:
+        yield header, stack
+
+
+def samples(path):
+    """The stack of each sample of a `perf script` output (see `read`)."""
+    for _, stack in read(path):
         yield stack
+
+
+def stage_of(stack):
+    """The first stage of `STAGES` whose rule matches any frame of `stack`."""
+    for name, rx in COMPILED:
+        if any(rx.search(f) for f in stack):
+            return name
+    return OTHER
 
 
 def short(sym, width=110):
@@ -87,12 +107,7 @@ def main():
         selfc[short(stack[0])] += 1
         for s in set(short(f) for f in stack if INTERESTING.match(f)):
             incl[s] += 1
-        stage = "other (main thread, runtime, kernel)"
-        for name, rx in COMPILED:
-            if any(rx.search(f) for f in stack):
-                stage = name
-                break
-        stages[stage] += 1
+        stages[stage_of(stack)] += 1
     print(f"{total} samples\n")
     print("| Stage | Samples | Share |")
     print("|---|---:|---:|")

@@ -13,9 +13,9 @@ the git dates, the read-ahead), and other processes (the shell, `rm`, the `git` 
 starts) do not. A build's samples are placed by their time since its first sample and
 counted per millisecond, and the counts of all builds are averaged, so that a millisecond's
 figure is the number of cores busy at that point of a typical build (1.0: one core all the
-time). Beside it are the stages busiest in that millisecond, each sample given to the first
-entry of `STAGES` that any frame of its stack names (so an entry above another wins even
-from an outer frame). The summary gives the median span of a build's samples and the cores
+time). Beside it are the stages busiest in that millisecond, the stages of
+`bench-profile.py` (each sample given to the first stage whose rule matches any frame of its
+stack, so a rule above another wins even from an outer frame). The summary gives the median span of a build's samples and the cores
 busy on average: all builds' CPU over all their spans. Builds end at different times, so
 the last milliseconds also show the spread of their ends. A binary built with frame
 pointers (`RUSTFLAGS="-C force-frame-pointers=yes"`) gives whole stacks; perf slows each
@@ -27,60 +27,35 @@ Builds with fewer than --min-samples samples (one that failed at once) are left 
 
 import argparse
 import collections
+import importlib.util
+import os
 import re
 import statistics
 import sys
 
-# (a piece of a frame's symbol, the stage it stands for), most specific first.
-STAGES = [
-    ("history::", "git dates"),
-    ("Templates::load", "templates"),
-    ("highlight::", "highlight"),
-    ("markdown::render", "markdown"),
-    ("load_bodies", "load"),
-    ("load::", "load"),
-    ("print_part", "print part"),
-    ("Renderer>::document", "print document"),
-    ("write::search::", "search"),
-    ("site_files", "site files"),
-    ("Renderer::page", "page"),
-    ("Renderer::country", "country page"),
-    ("Renderer::section", "section"),
-    ("Sink::", "write"),
-    ("clap", "arguments"),
-    ("_dl_", "dynamic loader"),
-    ("build::prepare", "prepare"),
-    ("build::run", "run"),
-    ("orebrief::main", "main"),
-]
+# The stack reader and the stages of `bench-profile.py` (a sample goes to the first stage
+# whose rule matches any frame of its stack).
+_spec = importlib.util.spec_from_file_location(
+    "bench_profile", os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench-profile.py")
+)
+profile = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(profile)
 
-# `perf script -F comm,pid,tid,time,...`: a sample's first line. A thread's name may hold
-# spaces ("git dates"); no stack line has `digits/digits` after its address.
+# `perf script -F comm,pid,tid,time,...`: a sample's header line. A thread's name may hold
+# spaces ("git dates").
 HEADER = re.compile(r"^\s*(.*?)\s*(\d+)/(\d+)\s+(\d+\.\d+):")
 
 
-def read_samples(lines):
+def read_samples(path):
     """The samples of a `perf script -F comm,pid,tid,time,ip,sym` output: (comm, pid, tid,
-    time, symbols of the stack)."""
+    time, stack)."""
     samples = []
-    current = None
-    for line in lines:
-        header = HEADER.match(line)
-        if header:
-            comm, pid, tid, at = header.groups()
-            current = (comm, int(pid), int(tid), float(at), [])
-            samples.append(current)
-        elif line.strip() and current is not None:
-            parts = line.strip().split(None, 1)
-            current[4].append(parts[1] if len(parts) > 1 else parts[0])
+    for header, stack in profile.read(path):
+        fields = HEADER.match(header)
+        if fields:
+            comm, pid, tid, at = fields.groups()
+            samples.append((comm, int(pid), int(tid), float(at), stack))
     return samples
-
-
-def stage_of(symbols):
-    for piece, stage in STAGES:
-        if any(piece in symbol for symbol in symbols):
-            return stage
-    return "other"
 
 
 def timeline(samples, hz, min_samples, comm):
@@ -103,7 +78,7 @@ def timeline(samples, hz, min_samples, comm):
         start = min(at for at, _ in build)
         spans.append(max(at for at, _ in build) - start)
         for at, symbols in build:
-            per_ms[int((at - start) * 1000)][stage_of(symbols)] += 1
+            per_ms[int((at - start) * 1000)][profile.stage_of(symbols)] += 1
     # A sample stands for 1/hz s of one core: per ms, hz/1000 samples make one busy core.
     scale = len(builds) * hz / 1000 if builds else 1
     rows = [
@@ -121,8 +96,7 @@ def main():
     parser.add_argument("--min-samples", type=int, default=100)
     parser.add_argument("--comm", default="orebrief", help="the builds' process name")
     args = parser.parse_args()
-    with open(args.script, errors="replace") as f:
-        samples = read_samples(f)
+    samples = read_samples(args.script)
     rows, builds, spans, cpu = timeline(samples, args.hz, args.min_samples, args.comm)
     if not builds:
         sys.exit(

@@ -886,9 +886,9 @@ fn the_ab_script_takes_turns_and_sums_up_the_rounds() {
 /// builds (`orebrief` processes), each with a thread of another name (the highlighter's
 /// warm-up, git dates), and a shell with as many samples, which is not a build. Per
 /// millisecond the busy cores are the average over the builds, every thread of a build
-/// counts, and each sample goes to the first stage of `STAGES` its stack names (`history::`
-/// before `load::`, though both are in the same frame). The summary's cores are all the
-/// builds' CPU over all their spans.
+/// counts, and each sample goes to the first stage of `bench-profile.py` whose rule matches
+/// a frame of its stack (git's dates before the rest of loading, though both rules match
+/// the same frame). The summary's cores are all the builds' CPU over all their spans.
 #[test]
 fn the_timeline_script_averages_the_builds_millisecond_by_millisecond() {
     if !tools(false) {
@@ -940,12 +940,19 @@ fn the_timeline_script_averages_the_builds_millisecond_by_millisecond() {
             OsStr::new("2"),
         ],
     );
-    // Millisecond 0: four samples over two builds, at one sample per core-millisecond.
+    // Millisecond 0: four samples over two builds, at one sample per core-millisecond, each
+    // in a stage of its own: the three first by name are shown.
     assert!(
-        report.contains("  0  2.00  git dates 0.50, highlight 0.50, load 0.50\n"),
+        report.contains(concat!(
+            "  0  2.00  load: git's \"last updated\" dates 0.50, ",
+            "load: read, split, checks 0.50, markdown: syntax highlighting (syntect) 0.50\n"
+        )),
         "{report}"
     );
-    assert!(report.contains("  2  0.50  print part 0.50\n"), "{report}");
+    assert!(
+        report.contains("  2  0.50  print pages: brief prints and the portal print"),
+        "{report}"
+    );
     assert!(
         !report.contains("  1  "),
         "no sample in millisecond 1: {report}"

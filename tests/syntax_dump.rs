@@ -261,7 +261,7 @@ fn a_key_after_a_long_flow_scalar_is_a_key() {
     let text = format!("meta: {{summary: \"{prose}\", lang: en}}\n");
     assert!(text.len() > 800);
     let at = text.find("lang").unwrap();
-    let line = &tokens(&embedded(), "yaml", &text)[0];
+    let line = &tokens(&yaml_sets().0, "yaml", &text)[0];
     assert!(
         line.iter()
             .any(|(i, op)| *i == at && format!("{op:?}").contains("meta.flow-pair.key")),
