@@ -42,6 +42,9 @@ pub struct BuildOptions {
     pub today: Option<jiff::civil::Date>,
     /// HTML inserted before `</body>` of every page (the live-reload script of `serve`).
     pub inject: Option<String>,
+    /// What becomes of the previous output once the new one is in place: by default it is
+    /// removed before `build` returns; the `orebrief` binary hands it to a detached process.
+    pub previous_output: write::PreviousOutput,
 }
 
 /// What a successful build or check did.
@@ -159,12 +162,15 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
         Ok(pages) => {
             problems.retain(|d| !d.is_error());
             diagnostics::sort_dedup(&mut problems);
-            let output = sink.commit()?;
+            let commit = sink.commit_with(&options.previous_output)?;
             lap("swap", &mut clock);
+            if let (Some(pid), true) = (commit.remover, timings_on()) {
+                eprintln!("timing:   previous output handed to process {pid}, which removes it");
+            }
             Ok(BuildReport {
                 pages,
                 warnings: problems,
-                output,
+                output: commit.output,
                 elapsed: started.elapsed(),
             })
         }

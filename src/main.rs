@@ -118,6 +118,15 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Remove an output that `build` replaced: started by `build` itself, detached, so that
+    /// the build need not wait for it (see `orebrief::write::previous`).
+    #[command(name = "remove-previous-output", hide = true)]
+    RemovePreviousOutput {
+        /// The folder holding the output folder.
+        parent: PathBuf,
+        /// The output folder's name.
+        name: String,
+    },
     /// Create a new site that builds at once.
     Init {
         /// The folder to create.
@@ -170,6 +179,11 @@ fn main() -> ExitCode {
         Command::Build { output_dir, site } => {
             let mut opts = options(cli.root, &site);
             opts.output_dir = output_dir;
+            // Removing the replaced output is left to a process of its own (seconds on ext4
+            // for a large portal): the build returns as soon as the new output is in place.
+            if let Ok(exe) = std::env::current_exe() {
+                opts.previous_output = orebrief::write::PreviousOutput::Detach(exe);
+            }
             match orebrief::build(&opts) {
                 Ok(report) => {
                     if !report.warnings.is_empty() {
@@ -252,6 +266,15 @@ fn main() -> ExitCode {
                 Err(e) => {
                     eprintln!("error: {e}");
                     ExitCode::from(1)
+                }
+            }
+        }
+        Command::RemovePreviousOutput { parent, name } => {
+            match orebrief::write::previous::remove_handed_over(&parent, &name) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
                 }
             }
         }

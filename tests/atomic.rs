@@ -2,6 +2,7 @@
 //! everything succeeded. A failed or killed build leaves the previous output byte for byte;
 //! stale pages go, files of `static/` stay; and output folders that would replace the site
 //! itself, or lie outside the root without `--output-dir`, are refused without touching them.
+//! The binary hands the replaced output to a detached remover and returns.
 
 mod common;
 
@@ -362,6 +363,8 @@ fn a_build_killed_mid_write_leaves_the_previous_output_intact() {
     let last = run(site.root(), &["build"]);
     assert!(last.status.success(), "{}", show(&last));
     assert!(staging_dirs(site.root()).is_empty());
+    // The output it replaced is removed by a process of its own.
+    wait_for_removers(site.root(), None);
     assert_eq!(
         others(site.root(), &["content", "site.yaml", "public"]),
         Vec::<String>::new()
@@ -402,4 +405,157 @@ fn the_sink_writes_nothing_outside_the_output() {
         others(site.root(), &["content", "static", "site.yaml", "public"]),
         Vec::<String>::new()
     );
+}
+
+/// The trash folders beside the output `public/` of `root`.
+fn trash_dirs(root: &Path) -> Vec<String> {
+    others(root, &[])
+        .into_iter()
+        .filter(|n| n.starts_with(".public.orebrief-trash-"))
+        .collect()
+}
+
+/// Waits (up to a minute) until no trash folder is left beside `root`'s output and no
+/// process `pid` (a remover) runs, and panics otherwise.
+fn wait_for_removers(root: &Path, pid: Option<u32>) {
+    let started = Instant::now();
+    loop {
+        let running = pid.is_some_and(|p| Path::new(&format!("/proc/{p}")).exists());
+        let left = trash_dirs(root);
+        if !running && left.is_empty() {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "still there after a minute: remover running: {running}, trash: {left:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn the_binary_hands_the_previous_output_to_a_detached_remover() {
+    let site = small_site();
+    let build = || {
+        let output = bin()
+            .arg("build")
+            .env("OREBRIEF_TIMINGS", "1")
+            .current_dir(site.root())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", show(&output));
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    // Nothing to hand over the first time.
+    assert!(!build().contains("previous output handed"));
+    site.write("content/about.md", &page(&["title: About"], &["Second."]));
+    let stderr = build();
+    // The build returned with the new output in place ...
+    assert!(site.read("about/index.html").contains("Second."));
+    let pid: u32 = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("timing:   previous output handed to process "))
+        .and_then(|rest| rest.split(',').next())
+        .and_then(|pid| pid.parse().ok())
+        .unwrap_or_else(|| panic!("no hand-over in:\n{stderr}"));
+    assert_ne!(pid, 0);
+    // ... and the remover, a process of its own, removes the previous one and exits.
+    wait_for_removers(site.root(), Some(pid));
+    assert_eq!(
+        others(site.root(), &["content", "static", "site.yaml", "public"]),
+        Vec::<String>::new()
+    );
+    assert!(site.read("about/index.html").contains("Second."));
+    assert_eq!(site.read("files/report.pdf"), "%PDF-1.4 not really");
+}
+
+#[test]
+fn the_remover_waits_for_its_input_to_close_and_removes_only_its_own_folder() {
+    use std::io::Write as _;
+    let site = small_site();
+    site.build();
+    let mut remover = bin()
+        .args(["remove-previous-output"])
+        .arg(site.root())
+        .arg("public")
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let own = site
+        .root()
+        .join(format!(".public.orebrief-trash-{}", remover.id()));
+    // Another remover's folder (a pid beyond pid_max, so no live process has it).
+    let other = site.root().join(".public.orebrief-trash-4194307");
+    for dir in [&own, &other] {
+        std::fs::create_dir_all(dir.join("minerals/zinc")).unwrap();
+        std::fs::write(dir.join("minerals/zinc/index.html"), "old").unwrap();
+    }
+    // Until its input closes, the remover waits: the build renames the folder first.
+    remover.stdin.as_mut().unwrap().write_all(b"x").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(remover.try_wait().unwrap().is_none(), "it did not wait");
+    assert!(own.join("minerals/zinc/index.html").exists());
+    drop(remover.stdin.take());
+    assert!(remover.wait().unwrap().success());
+    assert!(!own.exists(), "its own folder is still there");
+    assert!(other.join("minerals/zinc/index.html").exists());
+    assert!(site.exists("minerals/zinc/index.html"));
+
+    // A name that is not a plain folder name is refused, and nothing is removed.
+    for name in ["../public", "", ".."] {
+        let output = bin()
+            .args(["remove-previous-output"])
+            .arg(site.root())
+            .arg(name)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{name}: {}", show(&output));
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("is not an output folder's name"),
+            "{}",
+            show(&output)
+        );
+    }
+    assert!(other.exists() && site.exists("minerals/zinc/index.html"));
+}
+
+#[test]
+fn a_trash_folder_is_left_to_its_live_remover_and_never_put_back_as_the_output() {
+    let site = small_site();
+    site.build();
+    // A remover still running: any live process will do.
+    let mut live = std::process::Command::new("sleep")
+        .arg("60")
+        .spawn()
+        .unwrap();
+    let busy = site
+        .root()
+        .join(format!(".public.orebrief-trash-{}", live.id()));
+    std::fs::create_dir_all(busy.join("briefs")).unwrap();
+    site.build();
+    assert!(
+        busy.join("briefs").exists(),
+        "a live remover's folder was taken"
+    );
+    live.kill().unwrap();
+    live.wait().unwrap();
+
+    // Its remover died, and the output is gone: the next build removes the folder, half
+    // removed as it may be, and does not put it back in the output's place, even when the
+    // build then fails while writing (a template error at render time).
+    std::fs::create_dir_all(busy.join("minerals/zinc")).unwrap();
+    std::fs::write(busy.join("minerals/zinc/index.html"), "half gone").unwrap();
+    std::fs::remove_dir_all(site.out()).unwrap();
+    site.write("templates/page.html", "{{ no_such_variable.at_all }}");
+    site.build_err();
+    assert!(!busy.exists(), "the dead remover's folder is still there");
+    assert!(
+        !site.out().exists(),
+        "a trash folder was put back as the output"
+    );
+    site.remove("templates/page.html");
+    site.build();
+    assert!(site.read("minerals/zinc/index.html").contains("Zinc"));
+    assert!(trash_dirs(site.root()).is_empty());
 }

@@ -4,6 +4,8 @@
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use super::previous::{PreviousOutput, trash_prefix};
+
 /// Where a build writes.
 pub enum Sink {
     /// A staging folder that becomes the output on [`Sink::commit`].
@@ -32,6 +34,15 @@ pub enum OutputError {
     /// Reading or writing failed.
     #[error("{0}: {1}")]
     Io(PathBuf, #[source] io::Error),
+}
+
+/// What [`Sink::commit_with`] did.
+#[derive(Debug, Default)]
+pub struct Commit {
+    /// The output folder (none for `check` and `serve`, which write no folder).
+    pub output: Option<PathBuf>,
+    /// The process id of the remover the previous output was handed to, if it was.
+    pub remover: Option<u32>,
 }
 
 /// Checks that `output` is a safe place to replace wholesale.
@@ -203,11 +214,18 @@ impl Sink {
         }
     }
 
-    /// Swaps the staging folder in as the output. A `.git` folder in the old output (a
-    /// deploy checkout) is carried over.
+    /// Swaps the staging folder in as the output and removes the previous output before it
+    /// returns. A `.git` folder in the old output (a deploy checkout) is carried over.
     pub fn commit(self) -> Result<Option<PathBuf>, OutputError> {
+        self.commit_with(&PreviousOutput::Remove)
+            .map(|commit| commit.output)
+    }
+
+    /// Swaps the staging folder in as the output, then disposes of the previous output as
+    /// `previous` says. A `.git` folder in the old output (a deploy checkout) is carried over.
+    pub fn commit_with(self, previous: &PreviousOutput) -> Result<Commit, OutputError> {
         let Sink::Staging { dir, output, .. } = self else {
-            return Ok(None);
+            return Ok(Commit::default());
         };
         let parent = output
             .parent()
@@ -226,7 +244,13 @@ impl Sink {
             }
             let old = parent.join(format!(".{name}.orebrief-old-{}", std::process::id()));
             match swap(&dir, &output, &old) {
-                Ok(previous) => remove_tree(&previous),
+                Ok(replaced) => {
+                    let remover = previous.dispose(&replaced, &parent, &name);
+                    return Ok(Commit {
+                        output: Some(output),
+                        remover,
+                    });
+                }
                 Err(e) => {
                     if carried {
                         let _ = std::fs::rename(dir.join(".git"), &git);
@@ -234,10 +258,12 @@ impl Sink {
                     return Err(OutputError::Io(output, e));
                 }
             }
-        } else {
-            std::fs::rename(&dir, &output).map_err(|e| OutputError::Io(output.clone(), e))?;
         }
-        Ok(Some(output))
+        std::fs::rename(&dir, &output).map_err(|e| OutputError::Io(output.clone(), e))?;
+        Ok(Commit {
+            output: Some(output),
+            remover: None,
+        })
     }
 
     /// Removes the staging folder of a failed build.
@@ -246,24 +272,6 @@ impl Sink {
             let _ = std::fs::remove_dir_all(dir);
         }
     }
-}
-
-/// Removes the previous output, its top-level folders in parallel: a large portal has
-/// tens of thousands of files, and deleting them one after another was a large part of the
-/// time a build took.
-fn remove_tree(path: &Path) {
-    use rayon::prelude::*;
-    if let Ok(entries) = std::fs::read_dir(path) {
-        let entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-        entries.par_iter().for_each(|entry| {
-            let _ = if entry.is_dir() && !entry.is_symlink() {
-                std::fs::remove_dir_all(entry)
-            } else {
-                std::fs::remove_file(entry)
-            };
-        });
-    }
-    let _ = std::fs::remove_dir_all(path);
 }
 
 /// `rel` joined to the staging folder `dir`, refused unless it stays inside: every part must be
@@ -328,9 +336,10 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     }
 }
 
-/// Removes staging and old folders that an interrupted build left behind (by any process).
-/// Where the output itself is missing (a build killed between the two renames of [`swap`]
-/// without `RENAME_EXCHANGE`), the previous output is put back instead.
+/// Removes staging and old folders that an interrupted build left behind (by any process),
+/// and trash folders whose remover died ([`super::previous`]). Where the output itself is
+/// missing (a build killed between the two renames of [`swap`] without `RENAME_EXCHANGE`),
+/// the previous output is put back instead; a trash folder never is (it may be half gone).
 fn clean_leftovers(parent: &Path, name: &str, output: &Path) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
@@ -338,11 +347,12 @@ fn clean_leftovers(parent: &Path, name: &str, output: &Path) {
     let prefixes = [
         format!(".{name}.orebrief-new-"),
         format!(".{name}.orebrief-old-"),
+        trash_prefix(name),
     ];
     for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();
         if let Some(pid) = prefixes.iter().find_map(|p| file.strip_prefix(p.as_str())) {
-            // Leave the folders of a build still running in another process.
+            // Leave the folders of a build, or a remover, still running in another process.
             let alive = pid.parse::<u32>().ok().is_some_and(|pid| {
                 Path::new(&format!("/proc/{pid}")).exists() && pid != std::process::id()
             });
