@@ -2,11 +2,13 @@
 """A/B timing of two orebrief binaries on the same sites, taking turns.
 
     scripts/bench-ab.py OLD NEW --site DIR [--site DIR ...] [--rounds K] [--runs R]
-                        [--warmup W] [--check] [--out DIR]
+                        [--warmup W] [--check | --rebuild] [--out DIR]
 
 For each site, K rounds (default 8); in each round OLD, then NEW, builds the site W times
 untimed (default 0), then R times timed (default 1), each time into an emptied output folder
-(`build --output-dir`; `check` with --check, which writes nothing). A round prints each
+(`build --output-dir`; `check` with --check, which writes nothing; with --rebuild, into the
+output the run before wrote, which the build then replaces, as when a user builds into
+`public/` again). A round prints each
 binary's median wall time, user and system CPU and its largest peak RSS over the runs;
 the summary gives the median of the round medians for each binary, the difference, and in
 how many rounds NEW was faster (and the range of each binary's peak RSS). Taking turns round by round, rather than all of OLD then all
@@ -17,7 +19,11 @@ Times are taken around each process (fork, exec and exit included) and its CPU f
 forked by Python carries Python's own resident memory (about 15 MiB) into its peak, one
 forked by GNU time only time's; without GNU time, peak RSS is not shown. The CPU figures
 include GNU time's own (under a millisecond), the same for both binaries. The output folder
-is emptied between runs and is not timed. The outputs go to a new folder, removed at the
+is emptied between runs and is not timed. With --rebuild it is kept: a build that has no
+output to replace yet (the first) runs once untimed, and before each run the script waits,
+untimed, until the folders that the builds before handed to a detached remover
+(`.out.orebrief-trash-PID`, see src/write/previous.rs) are gone, so that one build's removal
+does not slow the next; the remover's CPU is not in the figures. The outputs go to a new folder, removed at the
 end, under --out (default /dev/shm, tmpfs, so that writing does not wait on a disk; else the
 system's temporary folder).
 
@@ -27,6 +33,8 @@ Typical uses (docs/benchmarks.md):
     scripts/bench-ab.py /tmp/old /tmp/new --site target/bench/corpus-3 --runs 40 --warmup 3
     # the 12k corpora: 4 rounds of one build
     scripts/bench-ab.py /tmp/old /tmp/new --site target/bench/corpus-2000 --rounds 4
+    # rebuilds into an output on disk (ext4), replacing it each time
+    scripts/bench-ab.py /tmp/old /tmp/new --site target/bench/corpus-3 --runs 20 --rebuild --out target
 
 Exits 2 with a message when a binary or a site is missing, 1 when a build fails.
 """
@@ -49,19 +57,38 @@ def fail(message, code=2):
 GNU_TIME = "/usr/bin/time"
 
 
-def run_once(binary, site, out, check):
+def settle(out):
+    """Waits (at most a minute) until no folder handed to a detached remover is left beside
+    the output folder `out`."""
+    parent, name = os.path.split(out)
+    prefix = f".{name}.orebrief-trash-"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and any(n.startswith(prefix) for n in os.listdir(parent)):
+        time.sleep(0.005)
+
+
+def run_once(binary, site, out, check, rebuild=False):
     """One build: (wall seconds, user seconds, system seconds, peak RSS in KiB or None)."""
-    if os.path.exists(out):
-        shutil.rmtree(out)
     command = [binary, "--root", site]
     command += ["check"] if check else ["build", "--output-dir", out]
+    if rebuild and not check:
+        if not os.path.exists(out):
+            launch(command)
+        settle(out)
+    elif os.path.exists(out):
+        shutil.rmtree(out)
+    return launch(command)
+
+
+def launch(command):
+    """Runs `command` once, timed; fails the script if it fails."""
     timed = os.access(GNU_TIME, os.X_OK)
     # Standard error into a file, not a pipe: a build with many warnings would fill a pipe
     # and wait for a reader.
     with tempfile.TemporaryFile() as errors, tempfile.NamedTemporaryFile("r") as rss:
-        launch = [GNU_TIME, "-f", "%M", "-o", rss.name] + command if timed else command
+        argv = [GNU_TIME, "-f", "%M", "-o", rss.name] + command if timed else command
         start = time.perf_counter()
-        child = subprocess.Popen(launch, stdout=subprocess.DEVNULL, stderr=errors)
+        child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=errors)
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
         child.returncode = code = os.waitstatus_to_exitcode(status)
@@ -76,8 +103,8 @@ def run_once(binary, site, out, check):
 def round_of(binary, site, out, args):
     """A binary's turn in a round: its warm-ups, then its timed runs, summed up."""
     for _ in range(args.warmup):
-        run_once(binary, site, out, args.check)
-    runs = [run_once(binary, site, out, args.check) for _ in range(args.runs)]
+        run_once(binary, site, out, args.check, args.rebuild)
+    runs = [run_once(binary, site, out, args.check, args.rebuild) for _ in range(args.runs)]
     return {
         "wall": statistics.median(r[0] for r in runs),
         "user": statistics.median(r[1] for r in runs),
@@ -128,7 +155,13 @@ def main():
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--runs", type=int, default=1, help="timed runs per binary per round")
     parser.add_argument("--warmup", type=int, default=0, help="untimed runs before them")
-    parser.add_argument("--check", action="store_true", help="time `check`, not `build`")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="time `check`, not `build`")
+    mode.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="build into the output of the run before, replacing it, rather than an emptied folder",
+    )
     parser.add_argument(
         "--out",
         help="the folder under which a new output folder is made and removed (default /dev/shm)",
@@ -155,7 +188,8 @@ def main():
         for site in args.site:
             print(
                 f"\nsite {site}: {args.rounds} rounds, {args.runs} timed runs each"
-                f" after {args.warmup} warm-ups, `{'check' if args.check else 'build'}`",
+                f" after {args.warmup} warm-ups, `{'check' if args.check else 'build'}`"
+                f"{' replacing the output before' if args.rebuild else ''}",
                 flush=True,
             )
             rounds = []

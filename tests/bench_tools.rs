@@ -880,6 +880,52 @@ fn the_ab_script_takes_turns_and_sums_up_the_rounds() {
         1,
         "exited with 3:\nit broke",
     );
+
+    // --rebuild: each build finds the output of the one before, and starts only once the
+    // folder handed to the remover of the one before is gone. These stand-ins log what they
+    // find, write an output and leave a trash folder that a background job removes later.
+    let rebuild_log = work.root().join("rebuild.log");
+    let rebuilder = |name: &str| {
+        let path = work.root().join(format!("re-{name}"));
+        let text = format!(
+            "#!/bin/sh\nout=\"$5\"; parent=$(dirname \"$out\")\n\
+             if ls -a \"$parent\" | grep -q '^\\.out\\.orebrief-trash-'; then t=trash; else t=settled; fi\n\
+             if [ -d \"$out\" ]; then o=over; else o=fresh; fi\n\
+             echo \"{name} $o $t\" >> '{}'\n\
+             mkdir -p \"$out\" \"$parent/.out.orebrief-trash-$$\"\n\
+             (sleep 0.2; rmdir \"$parent/.out.orebrief-trash-$$\") >/dev/null 2>&1 &\n",
+            rebuild_log.display()
+        );
+        std::fs::write(&path, text).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let (old, new) = (rebuilder("old"), rebuilder("new"));
+    let report = script_stdout(
+        "bench-ab.py",
+        &ab(&old, &new, &["--rounds", "2", "--runs", "2", "--rebuild"]),
+    );
+    assert!(report.contains("replacing the output before"), "{report}");
+    let calls = std::fs::read_to_string(&rebuild_log).unwrap();
+    let mut expected = vec!["old fresh settled"];
+    expected.extend(
+        [
+            "old over settled",
+            "old over settled",
+            "new over settled",
+            "new over settled",
+        ]
+        .repeat(2),
+    );
+    assert_eq!(calls.lines().collect::<Vec<_>>(), expected, "{report}");
+    assert_exits(
+        Command::new("python3")
+            .arg(&script)
+            .args(ab(&old, &new, &["--rebuild", "--check"])),
+        2,
+        "not allowed with argument",
+    );
 }
 
 /// `scripts/bench-timeline.py` on a made-up `perf script` output sampled at 1 kHz: two
