@@ -82,6 +82,11 @@ enum Command {
         /// Write the output here instead of output_dir of site.yaml.
         #[arg(long, short)]
         output_dir: Option<PathBuf>,
+        /// Remove the output this build replaces before returning. By default a background
+        /// process removes it (a hidden .NAME.orebrief-trash-PID folder beside the output
+        /// until it is done), and the build returns at once.
+        #[arg(long)]
+        wait_for_removal: bool,
         #[command(flatten)]
         site: SiteArgs,
     },
@@ -176,12 +181,16 @@ fn main() -> ExitCode {
     tune_allocator();
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { output_dir, site } => {
+        Command::Build {
+            output_dir,
+            wait_for_removal,
+            site,
+        } => {
             let mut opts = options(cli.root, &site);
             opts.output_dir = output_dir;
             // Removing the replaced output is left to a process of its own (seconds on ext4
             // for a large portal): the build returns as soon as the new output is in place.
-            if let Ok(exe) = std::env::current_exe() {
+            if let (false, Ok(exe)) = (wait_for_removal, std::env::current_exe()) {
                 opts.previous_output = orebrief::write::PreviousOutput::Detach(exe);
             }
             match orebrief::build(&opts) {

@@ -77,7 +77,8 @@ pub fn init(dir: &Path) -> Result<(), ScaffoldError> {
         &mineral("example-mineral"),
     )?;
     write_new(&dir.join(".github/workflows/pages.yml"), PAGES_WORKFLOW)?;
-    write_new(&dir.join(".gitignore"), "/public/\n")?;
+    // The output, and the previous output while a background process removes it.
+    write_new(&dir.join(".gitignore"), "/public/\n/.public.orebrief-*/\n")?;
     Ok(())
 }
 

@@ -199,6 +199,9 @@ fn init_writes_a_site_and_refuses_to_overwrite_it() {
     ] {
         assert!(root.join(file).is_file(), "no {file}");
     }
+    // The output, and the previous one while a background process removes it.
+    let ignored = std::fs::read_to_string(root.join(".gitignore")).unwrap();
+    assert_eq!(ignored, "/public/\n/.public.orebrief-*/\n");
     std::fs::write(root.join("site.yaml"), "title: Mine\n").unwrap();
     let output = run(dir.path(), &["init", "portal"]);
     assert_eq!(output.status.code(), Some(1), "{}", show(&output));

@@ -353,9 +353,10 @@ fn clean_leftovers(parent: &Path, name: &str, output: &Path) {
         let file = entry.file_name().to_string_lossy().into_owned();
         if let Some(pid) = prefixes.iter().find_map(|p| file.strip_prefix(p.as_str())) {
             // Leave the folders of a build, or a remover, still running in another process.
-            let alive = pid.parse::<u32>().ok().is_some_and(|pid| {
-                Path::new(&format!("/proc/{pid}")).exists() && pid != std::process::id()
-            });
+            let alive = pid
+                .parse::<u32>()
+                .ok()
+                .is_some_and(|pid| pid != std::process::id() && running(pid));
             if alive {
                 continue;
             }
@@ -364,5 +365,56 @@ fn clean_leftovers(parent: &Path, name: &str, output: &Path) {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
         }
+    }
+}
+
+/// Whether a process `pid` runs, by `/proc/PID/status` (so never where there is no `/proc`):
+/// a process (not a thread of one, which `/proc` also answers for: its `Tgid` is another
+/// id) that is not a zombie, which has exited and waits for its parent to notice.
+fn running(pid: u32) -> bool {
+    let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
+        return false;
+    };
+    let field = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .map(str::trim)
+            .unwrap_or("")
+    };
+    field("Tgid:") == pid.to_string() && !matches!(field("State:").chars().next(), Some('Z' | 'X'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::running;
+
+    #[test]
+    fn running_is_true_for_a_live_process_only_not_a_thread_or_a_zombie() {
+        assert!(running(std::process::id()));
+        // Beyond the largest pid Linux hands out.
+        assert!(!running(4_194_310));
+        // A thread of this process: /proc answers for its id too.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            // SAFETY: gettid has no preconditions.
+            tx.send(unsafe { libc::gettid() } as u32).unwrap();
+            let _ = stop_rx.recv();
+        });
+        let tid = rx.recv().unwrap();
+        assert!(std::path::Path::new(&format!("/proc/{tid}")).exists());
+        assert!(!running(tid), "a thread was taken for a process");
+        stop_tx.send(()).unwrap();
+        thread.join().unwrap();
+        // A child that has exited and is not yet waited for: a zombie.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let started = std::time::Instant::now();
+        while running(child.id()) {
+            assert!(started.elapsed().as_secs() < 30, "the child never exited");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert!(std::path::Path::new(&format!("/proc/{}", child.id())).exists());
+        child.wait().unwrap();
     }
 }
