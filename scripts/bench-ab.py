@@ -58,12 +58,14 @@ GNU_TIME = "/usr/bin/time"
 
 
 def settle(out):
-    """Waits (at most a minute) until no folder handed to a detached remover is left beside
-    the output folder `out`."""
+    """Waits until no folder handed to a detached remover is left beside the output folder
+    `out`; fails the script after a minute."""
     parent, name = os.path.split(out)
     prefix = f".{name}.orebrief-trash-"
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and any(n.startswith(prefix) for n in os.listdir(parent)):
+    while any(n.startswith(prefix) for n in os.listdir(parent)):
+        if time.monotonic() > deadline:
+            fail(f"a remover's folder ({prefix}*) is still beside {out} after a minute", 1)
         time.sleep(0.005)
 
 
@@ -192,6 +194,10 @@ def main():
                 f"{' replacing the output before' if args.rebuild else ''}",
                 flush=True,
             )
+            # Each site's first build replaces nothing, not the site before's output.
+            settle(out)
+            if os.path.exists(out):
+                shutil.rmtree(out)
             rounds = []
             for n in range(1, args.rounds + 1):
                 pair = []
@@ -207,6 +213,9 @@ def main():
             for line in summary(rounds):
                 print(line)
     finally:
+        # A remover still at work would leave the folder behind.
+        if os.path.isdir(work):
+            settle(out)
         shutil.rmtree(work, ignore_errors=True)
 
 

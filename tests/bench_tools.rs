@@ -902,14 +902,27 @@ fn the_ab_script_takes_turns_and_sums_up_the_rounds() {
         path.to_str().unwrap().to_string()
     };
     let (old, new) = (rebuilder("old"), rebuilder("new"));
+    // Two sites (the same one twice): the second starts afresh too, not over the first's.
     let report = script_stdout(
         "bench-ab.py",
-        &ab(&old, &new, &["--rounds", "2", "--runs", "2", "--rebuild"]),
+        &ab(
+            &old,
+            &new,
+            &[
+                "--rounds",
+                "2",
+                "--runs",
+                "2",
+                "--rebuild",
+                "--site",
+                site_arg,
+            ],
+        ),
     );
     assert!(report.contains("replacing the output before"), "{report}");
     let calls = std::fs::read_to_string(&rebuild_log).unwrap();
-    let mut expected = vec!["old fresh settled"];
-    expected.extend(
+    let mut site_calls = vec!["old fresh settled"];
+    site_calls.extend(
         [
             "old over settled",
             "old over settled",
@@ -918,6 +931,7 @@ fn the_ab_script_takes_turns_and_sums_up_the_rounds() {
         ]
         .repeat(2),
     );
+    let expected = site_calls.repeat(2);
     assert_eq!(calls.lines().collect::<Vec<_>>(), expected, "{report}");
     assert_exits(
         Command::new("python3")

@@ -387,9 +387,11 @@ fn running(pid: u32) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(target_os = "linux")]
     use super::running;
 
     #[test]
+    #[cfg(target_os = "linux")]
     fn running_is_true_for_a_live_process_only_not_a_thread_or_a_zombie() {
         assert!(running(std::process::id()));
         // Beyond the largest pid Linux hands out.

@@ -2,11 +2,12 @@
 //! returns, or handed to a detached process so that the build returns at once.
 //!
 //! Removing an output unlinks every file in it. On ext4 that takes 3.4 to 3.5 s for the
-//! 12,000-page benchmark portal (32,000 files) and 7 to 8 ms for a 20-page site, a third of
-//! that site's whole build (docs/benchmarks.md, "What changed after 0b364a4"). `orebrief
-//! build` hands the folder to `orebrief remove-previous-output` ([`REMOVE_COMMAND`]), a
-//! process of its own that outlives the build, and returns; the library's default
-//! ([`PreviousOutput::Remove`]) removes it in place, so that nothing outlives a call.
+//! 12,000-page benchmark portal (32,000 files) and 7 to 8.5 ms for a 20-page site, about a
+//! fifth of that site's rebuild there (docs/benchmarks.md, "What changed after 0b364a4").
+//! `orebrief build` hands the folder to `orebrief remove-previous-output`
+//! ([`REMOVE_COMMAND`]), a process of its own that outlives the build, and returns; the
+//! library's default ([`PreviousOutput::Remove`]) removes it in place, so that nothing
+//! outlives a call.
 //!
 //! The hand-over, without a window in which another build could take the folder for a
 //! leftover of a dead process ([`super::output`] removes those):
@@ -17,8 +18,10 @@
 //!    alive in `/proc`); elsewhere a build may remove it too, which is harmless.
 //!
 //! Should the remover not start, or the rename fail, the build removes the folder itself. It
-//! also does so where a detached process would not outlive it: as process 1 (a container
-//! started without an init), whose exit kills every process of the container.
+//! also does so as process 1 (a container started without an init), whose exit kills every
+//! process of the container. Where the remover is killed all the same (a container whose
+//! init exits with the build, a service manager that stops what a job leaves running), the
+//! folder stays until the next build removes it; `--wait-for-removal` is for those places.
 
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -141,25 +144,48 @@ pub fn remove_handed_over(parent: &Path, name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Closes every descriptor above standard error.
+/// Closes every descriptor above standard error: with `close_range`, or, where the kernel
+/// lacks it (before Linux 5.9) or a sandbox refuses it, one by one from `/proc/self/fd`.
 fn close_inherited() {
     #[cfg(target_os = "linux")]
-    // SAFETY: `close_range` only closes this process's descriptors from 3 up; nothing in
-    // this process uses any of them (the remover opens its own files afterwards).
-    unsafe {
-        libc::syscall(
-            libc::SYS_close_range,
-            3 as libc::c_uint,
-            libc::c_uint::MAX,
-            0,
-        );
+    {
+        // SAFETY: `close_range` only closes this process's descriptors from 3 up; nothing
+        // in this process uses any of them (the remover opens its own files afterwards).
+        let closed = unsafe {
+            libc::syscall(
+                libc::SYS_close_range,
+                3 as libc::c_uint,
+                libc::c_uint::MAX,
+                0,
+            )
+        };
+        if closed != 0 {
+            // The listing's own descriptor is among them, closed by the time they are.
+            let open: Vec<libc::c_int> = std::fs::read_dir("/proc/self/fd")
+                .map(|entries| {
+                    entries
+                        .flatten()
+                        .filter_map(|e| e.file_name().to_str()?.parse().ok())
+                        .filter(|&fd| fd > 2)
+                        .collect()
+                })
+                .unwrap_or_default();
+            for fd in open {
+                // SAFETY: closes a descriptor this process does not use (an already closed
+                // one gives EBADF, which is ignored); nothing else runs in it now.
+                unsafe {
+                    libc::close(fd);
+                }
+            }
+        }
     }
 }
 
 /// Lowers the remover's priority: CPU (`nice` 10) and, on Linux, I/O (the lowest level of
 /// the best-effort class; the idle class could starve it for as long as a build writes).
+/// Elsewhere it keeps the build's priority.
 fn lower_priority() {
-    #[cfg(unix)]
+    #[cfg(target_os = "linux")]
     // SAFETY: `nice` only changes this process's scheduling priority; its result (the new
     // value, or -1 on failure) is not needed.
     unsafe {
