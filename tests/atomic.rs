@@ -429,6 +429,20 @@ fn wait_for_removers(root: &Path) {
     }
 }
 
+/// Runs `orebrief build ARGS` in `root` with `OREBRIEF_TIMINGS=1`, which must succeed;
+/// returns its standard error.
+fn timed_build(root: &Path, args: &[&str]) -> String {
+    let output = bin()
+        .arg("build")
+        .args(args)
+        .env("OREBRIEF_TIMINGS", "1")
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", show(&output));
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 /// The pid of the remover a build's `OREBRIEF_TIMINGS` output says it handed the previous
 /// output to.
 fn remover_pid(stderr: &str) -> Option<u32> {
@@ -442,16 +456,7 @@ fn remover_pid(stderr: &str) -> Option<u32> {
 #[test]
 fn the_binary_hands_the_previous_output_to_a_detached_remover() {
     let site = small_site();
-    let build = || {
-        let output = bin()
-            .arg("build")
-            .env("OREBRIEF_TIMINGS", "1")
-            .current_dir(site.root())
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{}", show(&output));
-        String::from_utf8_lossy(&output.stderr).into_owned()
-    };
+    let build = || timed_build(site.root(), &[]);
     // Nothing to hand over the first time.
     assert!(!build().contains("previous output handed"));
     site.write("content/about.md", &page(&["title: About"], &["Second."]));
@@ -469,21 +474,26 @@ fn the_binary_hands_the_previous_output_to_a_detached_remover() {
     assert_eq!(site.read("files/report.pdf"), "%PDF-1.4 not really");
 }
 
+/// Starts `orebrief remove-previous-output ROOT public` by hand, its input a pipe the test
+/// holds; with the folder it will remove, named with its pid.
+fn start_remover(root: &Path) -> (std::process::Child, PathBuf) {
+    let remover = bin()
+        .args(["remove-previous-output"])
+        .arg(root)
+        .arg("public")
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let folder = root.join(format!(".public.orebrief-trash-{}", remover.id()));
+    (remover, folder)
+}
+
 #[test]
 fn the_remover_waits_for_its_input_to_close_and_removes_only_its_own_folder() {
     use std::io::Write as _;
     let site = small_site();
     site.build();
-    let mut remover = bin()
-        .args(["remove-previous-output"])
-        .arg(site.root())
-        .arg("public")
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let own = site
-        .root()
-        .join(format!(".public.orebrief-trash-{}", remover.id()));
+    let (mut remover, own) = start_remover(site.root());
     // Another remover's folder (a pid beyond pid_max, so no live process has it).
     let other = site.root().join(".public.orebrief-trash-4194307");
     for dir in [&own, &other] {
@@ -502,16 +512,7 @@ fn the_remover_waits_for_its_input_to_close_and_removes_only_its_own_folder() {
     assert!(site.exists("minerals/zinc/index.html"));
 
     // A symbolic link at its folder's name is not followed: what it points to stays.
-    let mut remover = bin()
-        .args(["remove-previous-output"])
-        .arg(site.root())
-        .arg("public")
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let link = site
-        .root()
-        .join(format!(".public.orebrief-trash-{}", remover.id()));
+    let (mut remover, link) = start_remover(site.root());
     std::os::unix::fs::symlink(site.out(), &link).unwrap();
     drop(remover.stdin.take());
     assert!(remover.wait().unwrap().success());
@@ -678,17 +679,7 @@ fn the_build_returns_before_its_remover_which_holds_nothing_of_the_builds() {
 #[test]
 fn output_folders_named_like_options_are_handed_over_and_the_flag_waits() {
     let site = small_site();
-    let build = |args: &[&str]| {
-        let output = bin()
-            .arg("build")
-            .args(args)
-            .env("OREBRIEF_TIMINGS", "1")
-            .current_dir(site.root())
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{}", show(&output));
-        String::from_utf8_lossy(&output.stderr).into_owned()
-    };
+    let build = |args: &[&str]| timed_build(site.root(), args);
     let dashed = ["--output-dir", "./-out"];
     build(&dashed);
     assert!(remover_pid(&build(&dashed)).is_some());
