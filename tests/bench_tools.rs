@@ -838,10 +838,7 @@ fn the_ab_script_takes_turns_and_sums_up_the_rounds() {
             "#!/bin/sh\necho {name} >> '{}'\necho 'it broke' >&2\nexit {code}\n",
             log.display()
         );
-        std::fs::write(&path, text).unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-        path.to_str().unwrap().to_string()
+        executable(&path, &text)
     };
     let (old, new, broken) = (
         stand_in("old", 0),
@@ -896,10 +893,7 @@ fn the_ab_script_takes_turns_and_sums_up_the_rounds() {
              (sleep 0.2; rmdir \"$parent/.out.orebrief-trash-$$\") >/dev/null 2>&1 &\n",
             rebuild_log.display()
         );
-        std::fs::write(&path, text).unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-        path.to_str().unwrap().to_string()
+        executable(&path, &text)
     };
     let (old, new) = (rebuilder("old"), rebuilder("new"));
     // Two sites (the same one twice): the second starts afresh too, not over the first's.
@@ -940,6 +934,14 @@ fn the_ab_script_takes_turns_and_sums_up_the_rounds() {
         2,
         "not allowed with argument",
     );
+}
+
+/// Writes the shell script `text` to `path`, executable; its path as a string.
+fn executable(path: &Path, text: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.to_str().unwrap().to_string()
 }
 
 /// `scripts/bench-timeline.py` on a made-up `perf script` output sampled at 1 kHz: two

@@ -18,9 +18,9 @@ pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" }
 /// expressions markedly cheaper to compile (docs/benchmarks.md), three of YAML's expressions
 /// (implicit keys, sequence dashes) written without the look-arounds that made fancy-regex
 /// backtrack from every position of a line (they match where syntect's do, and also on lines
-/// so long that syntect's give up), and our TOML
-/// grammar (`syntaxes/TOML.sublime-syntax`). `tests/syntax_dump.rs` checks it is what the
-/// example writes, that it loads and that YAML tokenizes as with syntect's defaults.
+/// so long that syntect's give up), and our TOML grammar (`syntaxes/TOML.sublime-syntax`).
+/// `tests/syntax_dump.rs` checks it is what the example writes, that it loads and that YAML
+/// tokenizes as with syntect's defaults.
 pub const DUMP: &[u8] = include_bytes!("syntaxes.packdump");
 
 /// The syntaxes as loaded from [`DUMP`], to find a block's syntax by name. Nothing
