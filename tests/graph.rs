@@ -858,6 +858,30 @@ fn callout_site(body: &[&str]) -> TestSite {
 }
 
 #[test]
+fn code_shows_the_words_the_renderer_uses_for_its_own_marks_as_written() {
+    // The body's shortcode placeholders, internal blocks and links to the root are filled in
+    // before its code goes in, so code showing the same words keeps them.
+    let site = callout_site(&[
+        "```text",
+        "orebriefshortcode0x $orebrief-root$ orebriefinternalopen0x",
+        "```",
+        "",
+        "{{ callout(level=\"info\", text=\"The call\") }}",
+    ]);
+    site.build();
+    let html = site.read("about/index.html");
+    assert!(
+        html.contains("orebriefshortcode0x &#36;orebrief-root$ orebriefinternalopen0x"),
+        "{html}"
+    );
+    assert_eq!(html.matches("The call").count(), 1, "{html}");
+    assert_eq!(
+        texts(&site.html("about/index.html"), ".content aside"),
+        ["The call"]
+    );
+}
+
+#[test]
 fn a_site_defined_shortcode_renders_with_its_arguments() {
     let site = callout_site(&[
         "Inline {{ callout(level=\"warn\", text=\"Mind <the> gap\") }} here.",

@@ -116,12 +116,17 @@ fn release_thread() {
     })
 }
 
+/// The word of a fence's info string that names its language (`rust` in `rust,ignore`);
+/// empty for none.
+pub fn language_token(lang: &str) -> &str {
+    lang.split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+        .next()
+        .unwrap_or("")
+}
+
 /// HTML for a code block in `lang` (a fence's info string; empty for none).
 pub fn code_block(code: &str, lang: &str) -> String {
-    let token = lang
-        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
-        .next()
-        .unwrap_or("");
+    let token = language_token(lang);
     let escaped_lang = escape(token);
     let inner = if token.is_empty() {
         None

@@ -10,6 +10,7 @@ use pulldown_cmark::{
 };
 use serde::Serialize;
 
+use super::code::{self, CodeBlock};
 use super::highlight;
 use super::shortcodes::{self, Scanned};
 use super::urls::{ROOT_MARK, Urls};
@@ -42,8 +43,10 @@ pub struct BodyError {
 #[derive(Debug, Clone, Default)]
 pub struct Body {
     /// HTML; links inside the site start with [`ROOT_MARK`]; shortcodes still stand as
-    /// placeholders (see [`Body::scanned`]).
+    /// placeholders (see [`Body::scanned`]), code blocks as marks ([`code::mark`]).
     pub html: String,
+    /// The code blocks, in the order of their marks.
+    pub code: Vec<CodeBlock>,
     /// Headings.
     pub toc: Vec<TocEntry>,
     /// Pages linked to (indices into the site's pages).
@@ -155,7 +158,11 @@ pub fn render(body: &str, linker: &Linker<'_>, keep_internal: bool) -> Body {
             match event {
                 Event::Text(t) => buf.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
-                    events.push(Event::Html(highlight::code_block(buf, lang).into()));
+                    events.push(Event::Html(code::mark(out.code.len()).into()));
+                    out.code.push(CodeBlock {
+                        code: std::mem::take(buf),
+                        lang: std::mem::take(lang),
+                    });
                     code = None;
                 }
                 _ => {}

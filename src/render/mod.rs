@@ -2,6 +2,7 @@
 
 pub mod annexes;
 pub mod charts;
+pub mod code;
 pub mod context;
 pub mod format;
 pub mod highlight;

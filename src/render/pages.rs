@@ -3,6 +3,7 @@
 use serde::Serialize;
 use tera::{Context, Value};
 
+use super::code;
 use super::context::{
     BriefRef, CountryRef, ImportSourcesView, PageView, ProducerView, Ref, TableView, Views,
 };
@@ -127,8 +128,9 @@ impl<'a> Renderer<'a> {
         if !self.views.urls.relative {
             html = super::urls::with_root(html, &self.views.urls.base);
         }
+        // Code goes in last, so that nothing above rewrites it.
         Ok(RenderedBody {
-            html: PackedHtml::pack(&html),
+            html: PackedHtml::pack(&code::fill(&html, &body.code)),
             toc: body.toc,
             links: body.links,
             countries: body.countries,
