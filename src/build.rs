@@ -15,7 +15,7 @@ use crate::model::Kind;
 use crate::render::annexes::{Annexes, NoScratch};
 use crate::render::context::{Views, csv_path, data_json_path};
 use crate::render::markdown::Linker;
-use crate::render::pages::{RenderedBody, Renderer, title_case};
+use crate::render::pages::{Highlight, RenderedBody, Renderer, title_case};
 use crate::render::templates::Templates;
 use crate::render::urls::Urls;
 use crate::resolve::{self, Selection, Site};
@@ -301,19 +301,23 @@ pub fn prepare(
             .into_par_iter()
             .enumerate()
             .map(|(i, text)| match site.pages[i].body_on_disk {
-                None => renderer.body(i, &text, &linker),
+                None => renderer.body(i, &text, &linker, Highlight::Later),
                 Some(_) => {
                     let text = load::read_body(&root, &site.pages[i]).map_err(|d| vec![d])?;
-                    renderer.body(i, &text, &linker)
+                    renderer.body(i, &text, &linker, Highlight::Later)
                 }
             })
             .collect()
     };
-    // Highlighting is done: `serve` keeps the compiled syntaxes for the next edit.
-    if keep_sources {
-        crate::render::highlight::clear_memo();
-    } else {
-        crate::render::highlight::release();
+    // Highlighting is done, unless some bodies left their code for later (`write_site`
+    // highlights it, then empties the memo): `serve` keeps the compiled syntaxes for the
+    // next edit.
+    if bodies.iter().flatten().all(RenderedBody::is_ready) {
+        if keep_sources {
+            crate::render::highlight::clear_memo();
+        } else {
+            crate::render::highlight::release();
+        }
     }
     lap("  bodies", &mut clock);
     let mut rendered = Vec::with_capacity(bodies.len());
@@ -330,7 +334,7 @@ pub fn prepare(
         return None;
     }
     if std::env::var_os("OREBRIEF_SIZES").is_some() {
-        let html: usize = rendered.iter().map(|b| b.html.packed_len()).sum();
+        let html: usize = rendered.iter().map(|b| b.html().packed_len()).sum();
         let yaml: usize = site.pages.iter().map(|p| p.yaml.len()).sum();
         eprintln!("sizes: packed html {html} yaml {yaml}");
     }
@@ -614,79 +618,144 @@ pub fn write_site(
     } else {
         Vec::new()
     };
-    // The print pages render beside the web pages, the search index and the site-wide
-    // files: they need only the bodies. On a small site the web pages alone cannot keep
-    // both cores busy (each stage ends with one core waiting for the other's last page),
-    // and the print pages, when they came after the web pages, ended the build on one core.
-    // The timings of the two sides (`OREBRIEF_TIMINGS`) overlap in time.
+    // Whether page `i` is written (not a home, section or country note, which show on
+    // pages of their own, and among `only`'s pages).
+    let content_page = |i: usize| {
+        !matches!(
+            site.pages[i].kind,
+            Kind::Home | Kind::Section | Kind::Country
+        ) && only.is_none_or(|o| o.pages.contains(&i))
+    };
+    // A content page's data exports: `data.json` for a mineral or company, a CSV per
+    // production table of a mineral.
+    let export_page = |i: usize| {
+        let page = &site.pages[i];
+        if matches!(page.kind, Kind::Mineral | Kind::Company) {
+            match serde_json::to_vec_pretty(&data::page_export(site, views, i)) {
+                Ok(json) => put(&data_json_path(&page.path), &json),
+                Err(e) => errors.push(Diagnostic::error(
+                    &page.file,
+                    0,
+                    0,
+                    format!("cannot export data.json: {e}"),
+                )),
+            }
+        }
+        for (t, table) in page.meta.production.iter().flatten().enumerate() {
+            if page.kind != Kind::Mineral {
+                break;
+            }
+            match data::table_csv(site, views, i, t) {
+                Ok(csv) => put(&csv_path(page, table.stage.as_str(), table.year), &csv),
+                Err(e) => errors.push(Diagnostic::error(
+                    &page.file,
+                    0,
+                    0,
+                    format!("cannot export CSV: {e}"),
+                )),
+            }
+        }
+    };
+    // A country page, with its data export.
+    let country_page = |country: &&resolve::Country| {
+        let path = format!("countries/{}/", country.code.to_ascii_lowercase());
+        let backlinks = country_backlinks
+            .get(&country.code)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        page_html(
+            renderer.country(country, bodies, backlinks),
+            &write::index_file(&path),
+        );
+        match serde_json::to_vec_pretty(&data::country_export(site, views, country)) {
+            Ok(json) => put(&data_json_path(&path), &json),
+            Err(e) => errors.push(Diagnostic::error(
+                "countries",
+                0,
+                0,
+                format!("cannot export data.json: {e}"),
+            )),
+        }
+    };
+    // Country pages whose note's code is still to be highlighted come with the web pages.
+    let (countries, noted_countries): (Vec<&resolve::Country>, Vec<&resolve::Country>) = site
+        .graph
+        .countries
+        .values()
+        .filter(|c| only.is_none_or(|o| o.countries.contains(&c.code)))
+        .partition(|c| c.note.is_none_or(|i| bodies[i].is_ready()));
+
+    // First the outputs that need no body still to be highlighted: the data exports, the
+    // country pages, 404, the site-wide files and the static files. Beside them, the code
+    // the bodies left for later (`Highlight::Later`) is highlighted: on a small site the
+    // highlighter is still compiling its first language's expressions when the bodies
+    // are rendered, and these outputs keep the other core busy while it does.
+    rayon::join(
+        || {
+            let mut clock = Instant::now();
+            if crate::render::pages::highlight_later_code(bodies) {
+                lap("  code left for later", &mut clock);
+            }
+        },
+        || {
+            rayon::join(
+                || {
+                    let mut clock = Instant::now();
+                    (0..site.pages.len())
+                        .into_par_iter()
+                        .filter(|&i| content_page(i))
+                        .for_each(export_page);
+                    lap("  data exports", &mut clock);
+                    countries.par_iter().for_each(country_page);
+                    lap("  country pages", &mut clock);
+                },
+                || {
+                    let mut clock = Instant::now();
+                    if only.is_none_or(|o| o.not_found) {
+                        page_html(renderer.not_found(), "404.html");
+                    }
+                    if only.is_none_or(|o| o.site_files) && !stop.stopped() {
+                        site_files(
+                            site,
+                            urls,
+                            templates,
+                            views,
+                            &generated,
+                            &put,
+                            &write_stream,
+                        );
+                    }
+                    if only.is_none_or(|o| o.static_files) {
+                        for (rel, bytes) in &templates.theme_static {
+                            put(rel, bytes);
+                        }
+                        copy_static(&options.root, sink, &errors, &io_error);
+                    }
+                    lap("  404, site and static files", &mut clock);
+                },
+            )
+        },
+    );
+    lap("exports, countries, site and static files", &mut clock);
+
+    // The print pages render beside the web pages and the search index: they need only
+    // the bodies. On a small site the web pages alone cannot keep both cores busy (each
+    // stage ends with one core waiting for the other's last page), and the print pages,
+    // when they came after the web pages, ended the build on one core. The timings of the
+    // two sides (`OREBRIEF_TIMINGS`) overlap in time.
     let ((), extra_pages) = rayon::join(
         || {
             let mut clock = Instant::now();
-            // Content pages, with their data exports.
-            (0..site.pages.len()).into_par_iter().for_each(|i| {
-                let page = &site.pages[i];
-                match page.kind {
-                    Kind::Home | Kind::Section | Kind::Country => return,
-                    _ if only.is_some_and(|o| !o.pages.contains(&i)) => return,
-                    _ => {}
-                }
-                page_html(renderer.page(i, &bodies[i]), &write::index_file(&page.path));
-                if matches!(page.kind, Kind::Mineral | Kind::Company) {
-                    match serde_json::to_vec_pretty(&data::page_export(site, views, i)) {
-                        Ok(json) => put(&data_json_path(&page.path), &json),
-                        Err(e) => errors.push(Diagnostic::error(
-                            &page.file,
-                            0,
-                            0,
-                            format!("cannot export data.json: {e}"),
-                        )),
-                    }
-                }
-                for (t, table) in page.meta.production.iter().flatten().enumerate() {
-                    if page.kind != Kind::Mineral {
-                        break;
-                    }
-                    match data::table_csv(site, views, i, t) {
-                        Ok(csv) => put(&csv_path(page, table.stage.as_str(), table.year), &csv),
-                        Err(e) => errors.push(Diagnostic::error(
-                            &page.file,
-                            0,
-                            0,
-                            format!("cannot export CSV: {e}"),
-                        )),
-                    }
-                }
-            });
-            lap("  pages + exports", &mut clock);
-            // Country pages.
-            let countries: Vec<&resolve::Country> = site
-                .graph
-                .countries
-                .values()
-                .filter(|c| only.is_none_or(|o| o.countries.contains(&c.code)))
-                .collect();
-            countries.par_iter().for_each(|country| {
-                let path = format!("countries/{}/", country.code.to_ascii_lowercase());
-                let backlinks = country_backlinks
-                    .get(&country.code)
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]);
-                page_html(
-                    renderer.country(country, bodies, backlinks),
-                    &write::index_file(&path),
-                );
-                match serde_json::to_vec_pretty(&data::country_export(site, views, country)) {
-                    Ok(json) => put(&data_json_path(&path), &json),
-                    Err(e) => errors.push(Diagnostic::error(
-                        "countries",
-                        0,
-                        0,
-                        format!("cannot export data.json: {e}"),
-                    )),
-                }
-            });
-            lap("  country pages", &mut clock);
-            // Sections, home, 404.
+            (0..site.pages.len())
+                .into_par_iter()
+                .filter(|&i| content_page(i))
+                .for_each(|i| {
+                    let path = write::index_file(&site.pages[i].path);
+                    page_html(renderer.page(i, &bodies[i]), &path);
+                });
+            noted_countries.par_iter().for_each(country_page);
+            lap("  pages", &mut clock);
+            // Sections, home.
             site.sections.par_iter().for_each(|section| {
                 if only.is_some_and(|o| !o.sections.contains(&section.name)) {
                     return;
@@ -699,28 +768,13 @@ pub fn write_site(
             if only.is_none_or(|o| o.home) {
                 page_html(renderer.home(bodies), "index.html");
             }
-            if only.is_none_or(|o| o.not_found) {
-                page_html(renderer.not_found(), "404.html");
-            }
-            lap("  sections, home, 404", &mut clock);
-            // The search index and the site-wide files, one after the other.
+            lap("  sections, home", &mut clock);
+            // The search index.
             if search_and_print {
                 write_stream(write::search::INDEX_FILE, &mut |out| {
                     write::search::write_script(site, urls, &items, bodies, out)
                 });
                 lap("  search index", &mut clock);
-            }
-            if only.is_none_or(|o| o.site_files) && !stop.stopped() {
-                site_files(
-                    site,
-                    urls,
-                    templates,
-                    views,
-                    &generated,
-                    &put,
-                    &write_stream,
-                );
-                lap("  site files", &mut clock);
             }
         },
         || {
@@ -742,14 +796,7 @@ pub fn write_site(
             )
         },
     );
-    lap("pages, search, print, site files", &mut clock);
-    if only.is_none_or(|o| o.static_files) {
-        for (rel, bytes) in &templates.theme_static {
-            put(rel, bytes);
-        }
-        copy_static(&options.root, sink, &errors, &io_error);
-    }
-    lap("static files", &mut clock);
+    lap("pages, search, print", &mut clock);
 
     if let Some(e) = io_error.into_inner().expect("io error") {
         return Err(Error::Output(e));

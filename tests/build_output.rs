@@ -888,3 +888,99 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// The build leaves a body's code for later while the highlighter still warms up
+/// (`Highlight::Later`), and writes the outputs that need no body meanwhile; what it writes
+/// must be what it writes when every body is highlighted at once. `OREBRIEF_WARM_UP=hold`
+/// keeps the warm-up running, so that every body leaves its code for later; `off` starts
+/// none, so that every body highlights at once.
+#[test]
+fn code_left_for_later_comes_out_as_code_highlighted_at_once() {
+    let code = [
+        "",
+        "```yaml",
+        "mineral: zinc # a note",
+        "by_country: { CN: 4000, PE: 1400 }",
+        "```",
+        "",
+        "    indented <code> with no language",
+        "",
+        "- In a list:",
+        "",
+        "  ```rust",
+        "  fn main() { println!(\"$orebrief-root$ orebriefshortcode0x\"); }",
+        "  ```",
+        "",
+        "~~~",
+        "fenced, no language: orebriefcode0n0x",
+        "~~~",
+    ]
+    .join("\n");
+    for relative in [false, true] {
+        let site = TestSite::fixture("supply");
+        if relative {
+            let yaml = site.read_root("site.yaml") + "relative_urls: true\n";
+            site.write("site.yaml", &yaml);
+        }
+        // A country note, the home page, a plain page, a mineral and a brief.
+        for file in [
+            "content/countries/kr.md",
+            "content/_index.md",
+            "content/about.md",
+            "content/minerals/zinc.md",
+            "content/briefs/indium-outlook.md",
+        ] {
+            let text = site.read_root(file) + &code;
+            site.write(file, &text);
+        }
+        let build = |warm_up: &str, out: &str| {
+            let output = bin()
+                .current_dir(site.root())
+                .args(["build", "--output-dir", out])
+                .env("OREBRIEF_WARM_UP", warm_up)
+                .env("OREBRIEF_TIMINGS", "1")
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+            assert!(output.status.success(), "{stderr}");
+            stderr
+        };
+        let now = build("off", "at-once");
+        let later = build("hold", "later");
+        assert!(!now.contains("code left for later"), "{now}");
+        assert!(later.contains("code left for later"), "{later}");
+        let (at_once, later) = (site.root().join("at-once"), site.root().join("later"));
+        let files = files_under(&at_once);
+        assert_eq!(files, files_under(&later));
+        for file in &files {
+            let a = std::fs::read(at_once.join(file)).unwrap();
+            let b = std::fs::read(later.join(file)).unwrap();
+            assert!(a == b, "{file} differs (relative: {relative})");
+        }
+        for page in ["countries/kr/index.html", "index.html", "about/index.html"] {
+            let html = std::fs::read_to_string(later.join(page)).unwrap();
+            assert!(
+                html.contains("<code class=\"language-yaml\"><span class=\"hl-"),
+                "{page}"
+            );
+            assert!(
+                html.contains("<code class=\"language-rust\"><span class=\"hl-"),
+                "{page}"
+            );
+            assert!(
+                html.contains("indented &lt;code&gt; with no language"),
+                "{page}"
+            );
+            // Code is never rewritten as the rest of the body is.
+            assert!(
+                html.contains("&#36;orebrief-root$ orebriefshortcode0x"),
+                "{page}"
+            );
+            assert!(
+                html.contains("fenced, no language: orebriefcode0n0x"),
+                "{page}"
+            );
+            assert_eq!(html.matches("orebriefcode").count(), 1, "{page}");
+        }
+    }
+}

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use orebrief::config::{Profile, SiteConfig};
 use orebrief::render::markdown::Linker;
+use orebrief::render::pages::Highlight;
 use orebrief::render::shortcodes;
 use orebrief::render::templates::Templates;
 use orebrief::render::urls::Urls;
@@ -174,10 +175,10 @@ fn markdown(data: &[u8]) {
     };
     let renderer = orebrief::build::renderer(&site, &urls, &templates);
     let linker = Linker::new(&site, &urls);
-    match renderer.body(site.index["fuzz"], body, &linker) {
+    match renderer.body(site.index["fuzz"], body, &linker, Highlight::Now) {
         Ok(rendered) => {
             if !raw_html {
-                let lower = rendered.html.unpack().to_ascii_lowercase();
+                let lower = rendered.html().unpack().to_ascii_lowercase();
                 assert!(!lower.contains("<script"), "{lower}");
                 assert!(!lower.contains("href=\"javascript:"), "{lower}");
                 assert!(!lower.contains("src=\"javascript:"), "{lower}");

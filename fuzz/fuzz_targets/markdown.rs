@@ -13,6 +13,7 @@ use libfuzzer_sys::fuzz_target;
 use orebrief::config::{Profile, SiteConfig};
 use orebrief::model::Page;
 use orebrief::render::markdown::Linker;
+use orebrief::render::pages::Highlight;
 use orebrief::render::shortcodes;
 use orebrief::render::templates::Templates;
 use orebrief::render::urls::Urls;
@@ -109,10 +110,10 @@ fuzz_target!(|data: &[u8]| {
         let renderer = orebrief::build::renderer(&site, &urls, &fixed.templates);
         let linker = Linker::new(&site, &urls);
         let i = site.index["fuzz"];
-        match renderer.body(i, body, &linker) {
+        match renderer.body(i, body, &linker, Highlight::Now) {
             Ok(rendered) => {
                 if !raw_html {
-                    let lower = rendered.html.unpack().to_ascii_lowercase();
+                    let lower = rendered.html().unpack().to_ascii_lowercase();
                     assert!(!lower.contains("<script"), "script in {lower}");
                     assert!(
                         !lower.contains("href=\"javascript:"),

@@ -3,7 +3,10 @@
 //! ([`CodeBlock`]); the body's highlighted blocks replace the marks ([`fill`]) once the rest
 //! of its HTML is done (shortcodes, internal blocks, links to the root). So code is never
 //! rewritten as the body's HTML is (a `$orebrief-root$` in code is written with a character
-//! reference, which the links to the root made later leave be).
+//! reference, which the links to the root made later leave be), and a build can leave the
+//! highlighting of a body for later: while the highlighter still compiles a language's
+//! expressions at the start of a build, the bodies keep their marks and the outputs that
+//! need no body go ahead (see [`super::pages::RenderedBody::html`]).
 
 use std::sync::LazyLock;
 

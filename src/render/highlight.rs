@@ -259,9 +259,62 @@ fn tokenize(
 /// syntaxes and compiling the regular expressions of a language the first time costs a
 /// small site more than the rest of its bodies, and this does it while the build still
 /// loads (see [`super::markdown::warm_up`]). The lines tokenized stay in the memo, so no
-/// work is lost.
+/// work is lost. Bodies rendered while it runs may leave their code for later ([`warming`]).
+///
+/// `OREBRIEF_WARM_UP`, for tests: `off` starts no warm-up (every body highlights its code at
+/// once), `hold` keeps the warm-up running [`HOLD`] past its own block (the bodies of a
+/// small site all leave their code for later).
 pub fn warm_up(code: String, lang: String) {
-    start_warm_up(code, lang);
+    match warm_up_setting() {
+        Some("off") => {}
+        _ => {
+            start_warm_up(code, lang);
+        }
+    }
+}
+
+/// How long `OREBRIEF_WARM_UP=hold` keeps a warm-up running past its own block.
+pub const HOLD: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// `OREBRIEF_WARM_UP`, read once.
+fn warm_up_setting() -> Option<&'static str> {
+    static SETTING: OnceLock<Option<String>> = OnceLock::new();
+    SETTING
+        .get_or_init(|| std::env::var("OREBRIEF_WARM_UP").ok())
+        .as_deref()
+}
+
+/// The warm-ups running ([`warm_up`]).
+struct Warming {
+    running: usize,
+}
+
+static WARMING: Mutex<Warming> = Mutex::new(Warming { running: 0 });
+
+fn warming_state() -> std::sync::MutexGuard<'static, Warming> {
+    WARMING.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Whether a warm-up ([`warm_up`]) is still running: highlighting now would wait for it
+/// (the expressions it compiles are the ones the next block needs).
+pub fn warming() -> bool {
+    warming_state().running > 0
+}
+
+/// Counts a running warm-up in [`WARMING`] until dropped, however its thread ends.
+struct Running;
+
+impl Running {
+    fn start() -> Running {
+        warming_state().running += 1;
+        Running
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        warming_state().running -= 1;
+    }
 }
 
 /// The warm-up threads not yet waited for by [`release`].
@@ -270,10 +323,15 @@ static WARM_UPS: Mutex<Vec<std::thread::JoinHandle<()>>> = Mutex::new(Vec::new()
 /// Starts a warm-up ([`warm_up`]) and notes its thread for [`release`]; its id, unless the
 /// thread could not be started (then there is no warm-up, and highlighting is cold).
 fn start_warm_up(code: String, lang: String) -> Option<std::thread::ThreadId> {
+    let running = Running::start();
     let handle = std::thread::Builder::new()
         .name("highlight-warm-up".into())
         .spawn(move || {
+            let _running = running;
             code_block(&code, &lang);
+            if warm_up_setting() == Some("hold") {
+                std::thread::sleep(HOLD);
+            }
             #[cfg(test)]
             tests::FINISHED
                 .lock()
@@ -295,7 +353,7 @@ static JOINING: Mutex<()> = Mutex::new(());
 
 /// Waits for every warm-up started so far. A warm-up that panicked is let be: the renderer
 /// meets the same block and reports whatever went wrong.
-fn join_warm_ups() {
+pub fn join_warm_ups() {
     let _joining = JOINING.lock().unwrap_or_else(PoisonError::into_inner);
     let warm_ups = std::mem::take(&mut *WARM_UPS.lock().unwrap_or_else(PoisonError::into_inner));
     for handle in warm_ups {

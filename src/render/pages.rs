@@ -1,12 +1,16 @@
 //! Renders each kind of page through its template.
 
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
-use super::code;
+use super::code::{self, CodeBlock};
 use super::context::{
     BriefRef, CountryRef, ImportSourcesView, PageView, ProducerView, Ref, TableView, Views,
 };
+use super::highlight;
 use super::markdown::{self, Body, Linker};
 use super::packed::PackedHtml;
 use super::shortcodes::{self, ArgValue, Call};
@@ -20,14 +24,73 @@ use crate::resolve::{Country, Section, Site};
 /// relative builds) and what it links to.
 #[derive(Debug, Default)]
 pub struct RenderedBody {
-    /// The HTML (links to the site's root written as [`ROOT_MARK`] in relative builds).
-    pub html: PackedHtml,
+    /// The HTML (links to the site's root written as [`ROOT_MARK`] in relative builds), its
+    /// code blocks still marks while `later` holds them.
+    html: PackedHtml,
+    /// The code blocks left for later ([`Highlight::Later`]), and the HTML once they are in.
+    later: Option<Box<LaterCode>>,
     /// Headings.
     pub toc: Vec<markdown::TocEntry>,
     /// Pages it links to.
     pub links: Vec<usize>,
     /// Countries it links to.
     pub countries: Vec<String>,
+}
+
+/// Code blocks a body left for later, and its HTML with them, made once.
+#[derive(Debug)]
+struct LaterCode {
+    blocks: Vec<CodeBlock>,
+    html: OnceLock<PackedHtml>,
+}
+
+/// When [`Renderer::body`] highlights a body's code blocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Highlight {
+    /// At once.
+    Now,
+    /// At once, unless the highlighter is still warming up ([`highlight::warming`]): then
+    /// the blocks wait, as marks, until the body's HTML is first asked for
+    /// ([`RenderedBody::html`]), so that a build can write the outputs that need no body
+    /// in the meantime.
+    Later,
+}
+
+impl RenderedBody {
+    /// The HTML. A body whose code was left for later gets it now, highlighted: waiting for
+    /// the highlighter's warm-up, once per body, whichever thread asks first.
+    pub fn html(&self) -> &PackedHtml {
+        match &self.later {
+            None => &self.html,
+            Some(later) => later.html.get_or_init(|| {
+                highlight::join_warm_ups();
+                PackedHtml::pack(&code::fill(&self.html.unpack(), &later.blocks))
+            }),
+        }
+    }
+
+    /// Whether [`RenderedBody::html`] is ready without highlighting anything.
+    pub fn is_ready(&self) -> bool {
+        self.later.as_ref().is_none_or(|l| l.html.get().is_some())
+    }
+}
+
+/// Highlights the code that `bodies` left for later ([`Highlight::Later`]), in parallel once
+/// the highlighter's warm-up is over, then empties its memo of tokenized lines; false when
+/// there was none. The compiled syntaxes stay until the process ends: only a small site's
+/// bodies leave code for later, and its syntaxes are few.
+pub fn highlight_later_code(bodies: &[RenderedBody]) -> bool {
+    let later: Vec<&RenderedBody> = bodies.iter().filter(|b| !b.is_ready()).collect();
+    if later.is_empty() {
+        return false;
+    }
+    // Waited for here, on one thread, rather than by each body on a worker of its own.
+    highlight::join_warm_ups();
+    later.par_iter().for_each(|b| {
+        b.html();
+    });
+    highlight::clear_memo();
+    true
 }
 
 /// Renders pages of one build.
@@ -69,6 +132,7 @@ impl<'a> Renderer<'a> {
         i: usize,
         text: &str,
         linker: &Linker<'_>,
+        highlight: Highlight,
     ) -> Result<RenderedBody, Vec<Diagnostic>> {
         let page = &self.site().pages[i];
         let keep_internal = self.site().profile == crate::config::Profile::Internal;
@@ -129,8 +193,21 @@ impl<'a> Renderer<'a> {
             html = super::urls::with_root(html, &self.views.urls.base);
         }
         // Code goes in last, so that nothing above rewrites it.
+        let later = highlight == Highlight::Later
+            && body.code.iter().any(CodeBlock::names_language)
+            && highlight::warming();
+        let (html, later) = if later {
+            let later = LaterCode {
+                blocks: body.code,
+                html: OnceLock::new(),
+            };
+            (PackedHtml::pack(&html), Some(Box::new(later)))
+        } else {
+            (PackedHtml::pack(&code::fill(&html, &body.code)), None)
+        };
         Ok(RenderedBody {
-            html: PackedHtml::pack(&code::fill(&html, &body.code)),
+            html,
+            later,
             toc: body.toc,
             links: body.links,
             countries: body.countries,
@@ -343,7 +420,7 @@ impl<'a> Renderer<'a> {
         let page = &self.site().pages[i];
         let mut ctx = self.base_context(&page.path);
         let root = self.views.urls.root(&page.path);
-        let content = Value::safe_string(&body.html.rooted(&root));
+        let content = Value::safe_string(&body.html().rooted(&root));
         let common = self.views.common(i, content, &body.toc);
         let template = match page.kind {
             Kind::Mineral => {
@@ -576,7 +653,7 @@ impl<'a> Renderer<'a> {
                     .title
                     .clone()
                     .unwrap_or_else(|| title_case(&section.name)),
-                bodies[i].html.rooted(&root),
+                bodies[i].html().rooted(&root),
             ),
             None => (title_case(&section.name), String::new()),
         };
@@ -615,7 +692,7 @@ impl<'a> Renderer<'a> {
         let root = self.views.urls.root(&path);
         let (content, toc, summary, note_internal) = match country.note {
             Some(i) => (
-                bodies[i].html.rooted(&root),
+                bodies[i].html().rooted(&root),
                 bodies[i].toc.as_slice(),
                 self.site().pages[i].meta.summary.as_deref(),
                 self.site().pages[i].is_internal(),
@@ -662,7 +739,7 @@ impl<'a> Renderer<'a> {
                     .summary
                     .as_deref()
                     .or(site.config.description.as_deref()),
-                bodies[i].html.rooted(&root),
+                bodies[i].html().rooted(&root),
             ),
             None => (
                 site.config.title.as_str(),

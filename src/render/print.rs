@@ -656,7 +656,7 @@ impl<'a> Renderer<'a> {
         let body = |j: usize| -> String {
             let html = bodies
                 .get(j)
-                .map(|b| b.html.rooted(root))
+                .map(|b| b.html().rooted(root))
                 .unwrap_or_default();
             shift_headings(&html, shift)
         };

@@ -34,7 +34,7 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::load;
 use crate::model::{Kind, Page, PartialDate};
 use crate::render::markdown::{Linker, TocEntry};
-use crate::render::pages::RenderedBody;
+use crate::render::pages::{Highlight, RenderedBody};
 use crate::render::shortcodes::{self, ArgValue};
 use crate::render::templates::Templates;
 use crate::render::urls::Urls;
@@ -354,7 +354,10 @@ fn same_toc(a: &[TocEntry], b: &[TocEntry]) -> bool {
 }
 
 fn same_body(a: &RenderedBody, b: &RenderedBody) -> bool {
-    a.html == b.html && a.links == b.links && a.countries == b.countries && same_toc(&a.toc, &b.toc)
+    a.html() == b.html()
+        && a.links == b.links
+        && a.countries == b.countries
+        && same_toc(&a.toc, &b.toc)
 }
 
 /// Whether country `c` shows anything of page `p` (whose id is `id`).
@@ -1259,7 +1262,7 @@ fn render_bodies(
         let linker = Linker::new(site, urls);
         which
             .par_iter()
-            .map(|&(i, text)| (i, renderer.body(i, text, &linker)))
+            .map(|&(i, text)| (i, renderer.body(i, text, &linker, Highlight::Now)))
             .collect()
     };
     let mut errors = Vec::new();

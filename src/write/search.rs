@@ -131,7 +131,7 @@ pub fn entry<'a>(
         date: m.date,
         text: bodies
             .get(i)
-            .map(|b| plain_text(&b.html.unpack()))
+            .map(|b| plain_text(&b.html().unpack()))
             .unwrap_or_default(),
         internal: page.is_internal(),
     }
@@ -163,7 +163,7 @@ fn country_entry<'a>(
         text: country
             .note
             .and_then(|i| bodies.get(i))
-            .map(|b| plain_text(&b.html.unpack()))
+            .map(|b| plain_text(&b.html().unpack()))
             .unwrap_or_default(),
         internal: false,
     }
