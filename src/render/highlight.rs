@@ -259,7 +259,8 @@ fn tokenize(
 /// syntaxes and compiling the regular expressions of a language the first time costs a
 /// small site more than the rest of its bodies, and this does it while the build still
 /// loads (see [`super::markdown::warm_up`]). The lines tokenized stay in the memo, so no
-/// work is lost. Bodies rendered while it runs may leave their code for later ([`warming`]).
+/// work is lost. Bodies rendered while it runs may leave their code for later and offer it
+/// to the warm-up ([`warming`], [`offer`]).
 ///
 /// `OREBRIEF_WARM_UP`, for tests: `off` starts no warm-up (every body highlights its code at
 /// once), `hold` keeps the warm-up running [`HOLD`] past its own block (the bodies of a
@@ -284,12 +285,18 @@ fn warm_up_setting() -> Option<&'static str> {
         .as_deref()
 }
 
-/// The warm-ups running ([`warm_up`]).
+/// The warm-ups running ([`warm_up`]), and the code blocks offered to them ([`offer`]).
 struct Warming {
     running: usize,
+    queue: Vec<(String, String)>,
+    lines: usize,
 }
 
-static WARMING: Mutex<Warming> = Mutex::new(Warming { running: 0 });
+static WARMING: Mutex<Warming> = Mutex::new(Warming {
+    running: 0,
+    queue: Vec::new(),
+    lines: 0,
+});
 
 fn warming_state() -> std::sync::MutexGuard<'static, Warming> {
     WARMING.lock().unwrap_or_else(PoisonError::into_inner)
@@ -301,7 +308,29 @@ pub fn warming() -> bool {
     warming_state().running > 0
 }
 
-/// Counts a running warm-up in [`WARMING`] until dropped, however its thread ends.
+/// The most lines the warm-ups take ([`offer`]) before they end.
+const OFFERED_LINES: usize = 512;
+
+/// Offers a code block to the running warm-up, which tokenizes it after its own block into
+/// the memo, so that highlighting it later is a look-up: true if taken. The warm-up's thread
+/// compiled the expressions and owns their fast search caches, so it tokenizes lines about
+/// twice as fast as a worker meeting them first (docs/benchmarks.md); a small site's
+/// bodies offer their blocks while they leave them for later. Up to [`OFFERED_LINES`] lines
+/// in all; a block offered once no warm-up runs is not taken.
+pub fn offer(code: &str, lang: &str) -> bool {
+    let lines = code.lines().count();
+    let mut state = warming_state();
+    if state.running == 0 || state.lines + lines > OFFERED_LINES {
+        return false;
+    }
+    state.lines += lines;
+    state.queue.push((code.to_string(), lang.to_string()));
+    true
+}
+
+/// Counts a running warm-up in [`WARMING`] until dropped, however its thread ends. When
+/// the last one ends, the blocks offered too late for it are let go (highlighting them
+/// costs what it would have without the offer).
 struct Running;
 
 impl Running {
@@ -313,7 +342,30 @@ impl Running {
 
 impl Drop for Running {
     fn drop(&mut self) {
-        warming_state().running -= 1;
+        let mut state = warming_state();
+        state.running -= 1;
+        if state.running == 0 {
+            state.queue = Vec::new();
+            state.lines = 0;
+        }
+    }
+}
+
+/// Highlights the blocks offered ([`offer`]) until none is left, the output thrown away.
+fn tokenize_offered() {
+    loop {
+        let offered = std::mem::take(&mut warming_state().queue);
+        if offered.is_empty() {
+            return;
+        }
+        for (code, lang) in offered {
+            code_block(&code, &lang);
+            #[cfg(test)]
+            tests::TOKENIZED_OFFERED
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(code);
+        }
     }
 }
 
@@ -332,6 +384,9 @@ fn start_warm_up(code: String, lang: String) -> Option<std::thread::ThreadId> {
             if warm_up_setting() == Some("hold") {
                 std::thread::sleep(HOLD);
             }
+            #[cfg(test)]
+            drop(tests::HOLD.lock().unwrap_or_else(PoisonError::into_inner));
+            tokenize_offered();
             #[cfg(test)]
             tests::FINISHED
                 .lock()
@@ -506,6 +561,36 @@ mod tests {
                 .all(|h| h.thread().id() != id),
             "the warm-up was not taken off the list"
         );
+    }
+
+    /// Held by a test to keep warm-ups from going past their own block.
+    pub(super) static HOLD: Mutex<()> = Mutex::new(());
+
+    /// The offered blocks warm-ups have tokenized.
+    pub(super) static TOKENIZED_OFFERED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+    #[test]
+    fn a_running_warm_up_tokenizes_the_blocks_offered_to_it_within_the_budget() {
+        let block = "offered_key_1: [a, b]\noffered_key_2: 3\n";
+        let long: String = (0..=OFFERED_LINES)
+            .map(|i| format!("over{i}: v\n"))
+            .collect();
+        let id = {
+            let _hold = HOLD.lock().unwrap();
+            let id = start_warm_up("w: 1\n".into(), "yaml".into()).expect("a warm-up thread");
+            assert!(warming(), "a warm-up held is running");
+            assert!(offer(block, "yaml"), "a running warm-up takes a block");
+            assert!(
+                !offer(&long, "yaml"),
+                "a block over the budget is not taken"
+            );
+            id
+        };
+        join_warm_ups();
+        assert!(FINISHED.lock().unwrap().contains(&id));
+        let tokenized = TOKENIZED_OFFERED.lock().unwrap();
+        assert!(tokenized.iter().any(|b| b == block), "{tokenized:?}");
+        assert!(!tokenized.contains(&long));
     }
 
     #[test]

@@ -197,6 +197,9 @@ impl<'a> Renderer<'a> {
             && body.code.iter().any(CodeBlock::names_language)
             && highlight::warming();
         let (html, later) = if later {
+            for block in body.code.iter().filter(|b| b.names_language()) {
+                highlight::offer(&block.code, &block.lang);
+            }
             let later = LaterCode {
                 blocks: body.code,
                 html: OnceLock::new(),
