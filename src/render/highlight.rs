@@ -315,7 +315,7 @@ const OFFERED_LINES: usize = 512;
 /// the memo, so that highlighting it later is a look-up: true if taken. The warm-up's thread
 /// compiled the expressions and owns their fast search caches, so it tokenizes lines about
 /// twice as fast as a worker meeting them first (docs/benchmarks.md); a small site's
-/// bodies offer their blocks while they leave them for later. Up to [`OFFERED_LINES`] lines
+/// bodies offer their blocks while they leave them for later. Up to `OFFERED_LINES` lines
 /// in all; a block offered once no warm-up runs is not taken.
 pub fn offer(code: &str, lang: &str) -> bool {
     let lines = code.lines().count();
