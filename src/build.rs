@@ -14,6 +14,7 @@ use crate::load;
 use crate::model::Kind;
 use crate::render::annexes::{Annexes, NoScratch};
 use crate::render::context::{Views, csv_path, data_json_path};
+use crate::render::highlight;
 use crate::render::markdown::Linker;
 use crate::render::pages::{Highlight, RenderedBody, Renderer, title_case};
 use crate::render::templates::Templates;
@@ -686,14 +687,21 @@ pub fn write_site(
         .partition(|c| c.note.is_none_or(|i| bodies[i].is_ready()));
 
     // First the outputs that need no body still to be highlighted: the data exports, the
-    // country pages, 404, the site-wide files and the static files. Beside them, the code
+    // country pages whose note is ready, 404 and the site-wide files. Beside them, the code
     // the bodies left for later (`Highlight::Later`) is highlighted: on a small site the
     // highlighter is still compiling its first language's expressions when the bodies
-    // are rendered, and these outputs keep the other core busy while it does.
+    // are rendered, and these outputs keep the other core busy while it does. Then the
+    // highlighter lets go of what `prepare` would have freed (`serve` keeps the compiled
+    // syntaxes for its next edit).
     rayon::join(
         || {
             let mut clock = Instant::now();
             if crate::render::pages::highlight_later_code(bodies) {
+                if only.is_none() {
+                    highlight::release();
+                } else {
+                    highlight::clear_memo();
+                }
                 lap("  code left for later", &mut clock);
             }
         },
@@ -725,18 +733,12 @@ pub fn write_site(
                             &write_stream,
                         );
                     }
-                    if only.is_none_or(|o| o.static_files) {
-                        for (rel, bytes) in &templates.theme_static {
-                            put(rel, bytes);
-                        }
-                        copy_static(&options.root, sink, &errors, &io_error);
-                    }
-                    lap("  404, site and static files", &mut clock);
+                    lap("  404 and site files", &mut clock);
                 },
             )
         },
     );
-    lap("exports, countries, site and static files", &mut clock);
+    lap("exports, countries, 404, site files", &mut clock);
 
     // The print pages render beside the web pages and the search index: they need only
     // the bodies. On a small site the web pages alone cannot keep both cores busy (each
@@ -797,6 +799,15 @@ pub fn write_site(
         },
     );
     lap("pages, search, print", &mut clock);
+    // The static files last: a file of `static/` wins over an output at the same path, as
+    // in `serve`.
+    if only.is_none_or(|o| o.static_files) {
+        for (rel, bytes) in &templates.theme_static {
+            put(rel, bytes);
+        }
+        copy_static(&options.root, sink, &errors, &io_error);
+    }
+    lap("static files", &mut clock);
 
     if let Some(e) = io_error.into_inner().expect("io error") {
         return Err(Error::Output(e));

@@ -548,6 +548,32 @@ fn site_static_files_are_copied_and_win_over_the_theme() {
     );
 }
 
+#[test]
+fn site_static_files_win_over_the_outputs_the_build_writes() {
+    // The static files are written last, whatever wrote the same path before: a page, the
+    // home page, a country page, a data export, the search index, 404, the sitemap.
+    let files = [
+        "about/index.html",
+        "index.html",
+        "countries/cn/index.html",
+        "countries/cn/data.json",
+        "minerals/indium/data.json",
+        "search-index.js",
+        "404.html",
+        "sitemap.xml",
+    ];
+    let site = TestSite::fixture("supply");
+    for file in files {
+        site.write(&format!("static/{file}"), &format!("static {file}"));
+    }
+    for _ in 0..3 {
+        site.build();
+        for file in files {
+            assert_eq!(site.read(file), format!("static {file}"), "{file}");
+        }
+    }
+}
+
 const ORG: &str = "https://org.github.io/repo/";
 
 fn external(href: &str) -> bool {

@@ -879,6 +879,37 @@ fn code_shows_the_words_the_renderer_uses_for_its_own_marks_as_written() {
         texts(&site.html("about/index.html"), ".content aside"),
         ["The call"]
     );
+    // The block is followed by the next one on the next line, as pulldown-cmark writes it.
+    assert!(
+        html.contains("</code></pre>\n<aside class=\"callout"),
+        "{html}"
+    );
+}
+
+#[test]
+fn calls_in_indented_code_and_in_a_quoted_fence_are_shown_as_written() {
+    let site = callout_site(&[
+        "Before.",
+        "",
+        "    {{ callout(level=\"a\", text=\"indented\") }}",
+        "",
+        "> ```yaml",
+        "> k: {{ callout(level='b', text=\"quoted\") }}",
+        "> ```",
+        "",
+        "{{ callout(level=\"c\", text=\"A real call\") }}",
+    ]);
+    site.build();
+    let html = site.html("about/index.html");
+    assert_eq!(
+        texts(&html, ".content pre"),
+        [
+            "{{ callout(level=\"a\", text=\"indented\") }}",
+            "k: {{ callout(level='b', text=\"quoted\") }}"
+        ]
+    );
+    assert_eq!(texts(&html, ".content aside"), ["A real call"]);
+    assert!(!site.read("about/index.html").contains("orebriefshortcode"));
 }
 
 #[test]

@@ -37,7 +37,8 @@ static PREFIX: LazyLock<String> = LazyLock::new(|| {
     format!("orebriefcode{nonce:016x}n")
 });
 
-/// The mark of a body's code block `n`.
+/// The mark of a body's code block `n`. The renderer writes it with a line break after it,
+/// which [`fill`] replaces with the mark (a highlighted block ends with its own).
 pub fn mark(n: usize) -> String {
     format!("{}{n}x", *PREFIX)
 }
@@ -78,6 +79,7 @@ pub fn fill(html: &str, blocks: &[CodeBlock]) -> String {
             Some(block) => {
                 out.push_str(block);
                 rest = &after[digits + 1..];
+                rest = rest.strip_prefix('\n').unwrap_or(rest);
             }
             // Not a mark this renderer wrote: left as it is.
             None => {
@@ -116,6 +118,16 @@ mod tests {
         );
         assert!(filled.contains("<pre class=\"code\"><code>x &lt; y\n</code></pre>"));
         assert!(!filled.contains(PREFIX.as_str()));
+    }
+
+    #[test]
+    fn a_mark_takes_its_line_break_with_it() {
+        let blocks = [block("a\n", "")];
+        let html = format!("<p>x</p>\n{}\n<p>y</p>\n", mark(0));
+        assert_eq!(
+            fill(&html, &blocks),
+            "<p>x</p>\n<pre class=\"code\"><code>a\n</code></pre>\n<p>y</p>\n"
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! dump embedded in the binary ([`DUMP`]), and only when some page has a code block.
 
 use std::cell::{Cell, RefCell};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 
 use rustc_hash::FxHashMap;
 use syntect::html::{ClassStyle, line_tokens_to_classed_spans};
@@ -263,8 +263,8 @@ fn tokenize(
 /// to the warm-up ([`warming`], [`offer`]).
 ///
 /// `OREBRIEF_WARM_UP`, for tests: `off` starts no warm-up (every body highlights its code at
-/// once), `hold` keeps the warm-up running [`HOLD`] past its own block (the bodies of a
-/// small site all leave their code for later).
+/// once), `hold` keeps the warm-up running past its own block until it is waited for
+/// ([`join_warm_ups`], at most [`HOLD`]), so that every body leaves its code for later.
 pub fn warm_up(code: String, lang: String) {
     match warm_up_setting() {
         Some("off") => {}
@@ -274,8 +274,11 @@ pub fn warm_up(code: String, lang: String) {
     }
 }
 
-/// How long `OREBRIEF_WARM_UP=hold` keeps a warm-up running past its own block.
-pub const HOLD: std::time::Duration = std::time::Duration::from_millis(300);
+/// The longest `OREBRIEF_WARM_UP=hold` keeps a warm-up running past its own block.
+pub const HOLD: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Whether [`join_warm_ups`] was called, for the warm-ups `OREBRIEF_WARM_UP=hold` holds.
+static JOINED: (Mutex<bool>, Condvar) = (Mutex::new(false), Condvar::new());
 
 /// `OREBRIEF_WARM_UP`, read once.
 fn warm_up_setting() -> Option<&'static str> {
@@ -382,7 +385,8 @@ fn start_warm_up(code: String, lang: String) -> Option<std::thread::ThreadId> {
             let _running = running;
             code_block(&code, &lang);
             if warm_up_setting() == Some("hold") {
-                std::thread::sleep(HOLD);
+                let joined = JOINED.0.lock().unwrap_or_else(PoisonError::into_inner);
+                let _ = JOINED.1.wait_timeout_while(joined, HOLD, |joined| !*joined);
             }
             #[cfg(test)]
             drop(tests::HOLD.lock().unwrap_or_else(PoisonError::into_inner));
@@ -409,6 +413,8 @@ static JOINING: Mutex<()> = Mutex::new(());
 /// Waits for every warm-up started so far. A warm-up that panicked is let be: the renderer
 /// meets the same block and reports whatever went wrong.
 pub fn join_warm_ups() {
+    *JOINED.0.lock().unwrap_or_else(PoisonError::into_inner) = true;
+    JOINED.1.notify_all();
     let _joining = JOINING.lock().unwrap_or_else(PoisonError::into_inner);
     let warm_ups = std::mem::take(&mut *WARM_UPS.lock().unwrap_or_else(PoisonError::into_inner));
     for handle in warm_ups {

@@ -158,9 +158,13 @@ pub fn render(body: &str, linker: &Linker<'_>, keep_internal: bool) -> Body {
             match event {
                 Event::Text(t) => buf.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
-                    events.push(Event::Html(code::mark(out.code.len()).into()));
+                    // With its line break, as the highlighted block ends with one.
+                    events.push(Event::Html(
+                        format!("{}\n", code::mark(out.code.len())).into(),
+                    ));
+                    let within = scanned.map.original(range.start)..scanned.map.original(range.end);
                     out.code.push(CodeBlock {
-                        code: std::mem::take(buf),
+                        code: shortcodes::restore_calls(buf, &scanned, body, within),
                         lang: std::mem::take(lang),
                     });
                     code = None;

@@ -73,12 +73,18 @@ impl RenderedBody {
     pub fn is_ready(&self) -> bool {
         self.later.as_ref().is_none_or(|l| l.html.get().is_some())
     }
+
+    /// Keeps only the HTML with the code in, once it is made (`serve` holds its bodies
+    /// between rebuilds: the code blocks and the HTML without them would be held twice).
+    pub fn settle(&mut self) {
+        if let Some(later) = self.later.take_if(|l| l.html.get().is_some()) {
+            self.html = later.html.into_inner().expect("made");
+        }
+    }
 }
 
 /// Highlights the code that `bodies` left for later ([`Highlight::Later`]), in parallel once
-/// the highlighter's warm-up is over, then empties its memo of tokenized lines; false when
-/// there was none. The compiled syntaxes stay until the process ends: only a small site's
-/// bodies leave code for later, and its syntaxes are few.
+/// the highlighter's warm-up is over; false when there was none.
 pub fn highlight_later_code(bodies: &[RenderedBody]) -> bool {
     let later: Vec<&RenderedBody> = bodies.iter().filter(|b| !b.is_ready()).collect();
     if later.is_empty() {
@@ -89,7 +95,6 @@ pub fn highlight_later_code(bodies: &[RenderedBody]) -> bool {
     later.par_iter().for_each(|b| {
         b.html();
     });
-    highlight::clear_memo();
     true
 }
 

@@ -39,6 +39,8 @@ pub struct Call {
     pub args: IndexMap<String, ArgValue>,
     /// Byte offset of the call in the original body.
     pub offset: usize,
+    /// Its length in bytes there, `{{` to `}}`.
+    pub len: usize,
 }
 
 /// A problem found while scanning, at a byte offset of the original body.
@@ -90,6 +92,49 @@ pub struct Scanned {
 /// The placeholder word for call `i`.
 pub fn placeholder(i: usize) -> String {
     format!("orebriefshortcode{i}x")
+}
+
+/// `code` (the text of a code block of `scanned`, at `within` in `original`, the body
+/// scanned) with the placeholder of each call made within it put back as the call was
+/// written: the scan leaves fenced blocks that start a line alone, but not indented code or
+/// a fence inside a quote or a list, and calls in code are shown as text. Words that only
+/// look like a placeholder stay.
+pub fn restore_calls(
+    code: &str,
+    scanned: &Scanned,
+    original: &str,
+    within: std::ops::Range<usize>,
+) -> String {
+    const WORD: &str = "orebriefshortcode";
+    if scanned.calls.is_empty() || !code.contains(WORD) {
+        return code.to_string();
+    }
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(at) = rest.find(WORD) {
+        let after = &rest[at + WORD.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let call = after[..digits]
+            .parse::<usize>()
+            .ok()
+            .filter(|_| after[digits..].starts_with('x'))
+            .and_then(|n| scanned.calls.get(n))
+            .filter(|c| within.contains(&c.offset))
+            .and_then(|c| original.get(c.offset..c.offset + c.len));
+        out.push_str(&rest[..at]);
+        match call {
+            Some(call) => {
+                out.push_str(call);
+                rest = &after[digits + 1..];
+            }
+            None => {
+                out.push_str(WORD);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The placeholder words opening and closing internal block `i`.
@@ -226,6 +271,7 @@ pub fn scan(body: &str, keep_internal: bool) -> Scanned {
                             name,
                             args,
                             offset: start,
+                            len: end - start,
                         });
                         copied_to = end;
                     }

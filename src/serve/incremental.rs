@@ -506,7 +506,7 @@ impl Incremental {
         }
         let failed = loaded.failed.clone();
         let mut problems = Vec::new();
-        let prep = build::prepare(
+        let mut prep = build::prepare(
             config.clone(),
             loaded,
             templates,
@@ -551,6 +551,10 @@ impl Incremental {
             },
         )?;
         lap.lap("pages");
+        // Rendered, every body has its code in: keep that HTML alone.
+        for body in &mut prep.bodies {
+            body.settle();
+        }
         let dirs = dirs_of(&prep.site);
         let mut owned: HashMap<Unit, Vec<String>> = HashMap::new();
         let mut site_files = HashSet::new();
