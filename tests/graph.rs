@@ -897,6 +897,8 @@ fn calls_in_indented_code_and_in_a_quoted_fence_are_shown_as_written() {
         "> k: {{ callout(level='b', text=\"quoted\") }}",
         "> ```",
         "",
+        "    {{ nosuch(text=\"not a call: no error\") }}",
+        "",
         "{{ callout(level=\"c\", text=\"A real call\") }}",
     ]);
     site.build();
@@ -905,7 +907,8 @@ fn calls_in_indented_code_and_in_a_quoted_fence_are_shown_as_written() {
         texts(&html, ".content pre"),
         [
             "{{ callout(level=\"a\", text=\"indented\") }}",
-            "k: {{ callout(level='b', text=\"quoted\") }}"
+            "k: {{ callout(level='b', text=\"quoted\") }}",
+            "{{ nosuch(text=\"not a call: no error\") }}"
         ]
     );
     assert_eq!(texts(&html, ".content aside"), ["A real call"]);

@@ -47,6 +47,8 @@ pub struct Body {
     pub html: String,
     /// The code blocks, in the order of their marks.
     pub code: Vec<CodeBlock>,
+    /// The calls of [`Body::scanned`] that stood in code, and are shown there as text.
+    pub calls_in_code: Vec<usize>,
     /// Headings.
     pub toc: Vec<TocEntry>,
     /// Pages linked to (indices into the site's pages).
@@ -164,7 +166,13 @@ pub fn render(body: &str, linker: &Linker<'_>, keep_internal: bool) -> Body {
                     ));
                     let within = scanned.map.original(range.start)..scanned.map.original(range.end);
                     out.code.push(CodeBlock {
-                        code: shortcodes::restore_calls(buf, &scanned, body, within),
+                        code: shortcodes::restore_calls(
+                            buf,
+                            &scanned,
+                            body,
+                            within,
+                            &mut out.calls_in_code,
+                        ),
                         lang: std::mem::take(lang),
                     });
                     code = None;

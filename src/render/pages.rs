@@ -158,7 +158,12 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         let mut outputs: Vec<Option<String>> = Vec::with_capacity(body.scanned.calls.len());
-        for call in &body.scanned.calls {
+        for (n, call) in body.scanned.calls.iter().enumerate() {
+            // A call in code is shown as text, not rendered.
+            if body.calls_in_code.contains(&n) {
+                outputs.push(None);
+                continue;
+            }
             let result = self.shortcode(call);
             outputs.push(result.as_ref().ok().cloned());
             match result {

@@ -96,14 +96,15 @@ pub fn placeholder(i: usize) -> String {
 
 /// `code` (the text of a code block of `scanned`, at `within` in `original`, the body
 /// scanned) with the placeholder of each call made within it put back as the call was
-/// written: the scan leaves fenced blocks that start a line alone, but not indented code or
-/// a fence inside a quote or a list, and calls in code are shown as text. Words that only
-/// look like a placeholder stay.
+/// written, its number added to `restored`: the scan leaves fenced blocks that start a line
+/// alone, but not indented code or a fence inside a quote, and calls in code are text, not
+/// calls. Words that only look like a placeholder stay.
 pub fn restore_calls(
     code: &str,
     scanned: &Scanned,
     original: &str,
     within: std::ops::Range<usize>,
+    restored: &mut Vec<usize>,
 ) -> String {
     const WORD: &str = "orebriefshortcode";
     if scanned.calls.is_empty() || !code.contains(WORD) {
@@ -118,13 +119,14 @@ pub fn restore_calls(
             .parse::<usize>()
             .ok()
             .filter(|_| after[digits..].starts_with('x'))
-            .and_then(|n| scanned.calls.get(n))
-            .filter(|c| within.contains(&c.offset))
-            .and_then(|c| original.get(c.offset..c.offset + c.len));
+            .and_then(|n| Some(n).zip(scanned.calls.get(n)))
+            .filter(|(_, c)| within.contains(&c.offset))
+            .and_then(|(n, c)| Some(n).zip(original.get(c.offset..c.offset + c.len)));
         out.push_str(&rest[..at]);
         match call {
-            Some(call) => {
+            Some((n, call)) => {
                 out.push_str(call);
+                restored.push(n);
                 rest = &after[digits + 1..];
             }
             None => {
