@@ -38,7 +38,7 @@ static PREFIX: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// The mark of a body's code block `n`. The renderer writes it with a line break after it,
-/// which [`fill`] replaces with the mark (a highlighted block ends with its own).
+/// which [`fill`] replaces along with the mark (a highlighted block ends with its own).
 pub fn mark(n: usize) -> String {
     format!("{}{n}x", *PREFIX)
 }
@@ -48,7 +48,6 @@ pub fn fill(html: &str, blocks: &[CodeBlock]) -> String {
     if blocks.is_empty() {
         return html.to_string();
     }
-    let prefix = PREFIX.as_str();
     let highlighted: Vec<String> = blocks
         .iter()
         .map(|b| {
@@ -63,27 +62,42 @@ pub fn fill(html: &str, blocks: &[CodeBlock]) -> String {
         })
         .collect();
     let extra: usize = highlighted.iter().map(String::len).sum();
-    let mut out = String::with_capacity(html.len() + extra);
-    let mut rest = html;
-    let finder = memchr::memmem::Finder::new(prefix);
+    // A mark takes its line break with it.
+    replace_numbered(html, &PREFIX, extra, "\n", |n| {
+        highlighted.get(n).map(String::as_str)
+    })
+}
+
+/// `text` with each `WORD<n>x` (`word`, a number, `x`) for which `with(n)` gives a
+/// replacement replaced by it, and `then` right after it, when there, taken with it; other
+/// occurrences of the word stay as they are. `extra`: the bytes the replacements may add.
+pub(super) fn replace_numbered<'r>(
+    text: &str,
+    word: &str,
+    extra: usize,
+    then: &str,
+    mut with: impl FnMut(usize) -> Option<&'r str>,
+) -> String {
+    let mut out = String::with_capacity(text.len() + extra);
+    let mut rest = text;
+    let finder = memchr::memmem::Finder::new(word);
     while let Some(at) = finder.find(rest.as_bytes()) {
-        let after = &rest[at + prefix.len()..];
+        let after = &rest[at + word.len()..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        let block = after[..digits]
+        let replacement = after[..digits]
             .parse::<usize>()
             .ok()
             .filter(|_| after[digits..].starts_with('x'))
-            .and_then(|n| highlighted.get(n));
+            .and_then(&mut with);
         out.push_str(&rest[..at]);
-        match block {
-            Some(block) => {
-                out.push_str(block);
+        match replacement {
+            Some(replacement) => {
+                out.push_str(replacement);
                 rest = &after[digits + 1..];
-                rest = rest.strip_prefix('\n').unwrap_or(rest);
+                rest = rest.strip_prefix(then).unwrap_or(rest);
             }
-            // Not a mark this renderer wrote: left as it is.
             None => {
-                out.push_str(prefix);
+                out.push_str(word);
                 rest = after;
             }
         }

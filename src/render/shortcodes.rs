@@ -110,33 +110,15 @@ pub fn restore_calls(
     if scanned.calls.is_empty() || !code.contains(WORD) {
         return code.to_string();
     }
-    let mut out = String::with_capacity(code.len());
-    let mut rest = code;
-    while let Some(at) = rest.find(WORD) {
-        let after = &rest[at + WORD.len()..];
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        let call = after[..digits]
-            .parse::<usize>()
-            .ok()
-            .filter(|_| after[digits..].starts_with('x'))
-            .and_then(|n| Some(n).zip(scanned.calls.get(n)))
-            .filter(|(_, c)| within.contains(&c.offset))
-            .and_then(|(n, c)| Some(n).zip(original.get(c.offset..c.offset + c.len)));
-        out.push_str(&rest[..at]);
-        match call {
-            Some((n, call)) => {
-                out.push_str(call);
-                restored.push(n);
-                rest = &after[digits + 1..];
-            }
-            None => {
-                out.push_str(WORD);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    super::code::replace_numbered(code, WORD, 0, "", |n| {
+        let call = scanned
+            .calls
+            .get(n)
+            .filter(|c| within.contains(&c.offset))?;
+        let source = original.get(call.offset..call.offset + call.len)?;
+        restored.push(n);
+        Some(source)
+    })
 }
 
 /// The placeholder words opening and closing internal block `i`.
