@@ -52,7 +52,7 @@ pub enum Highlight {
     /// At once, unless the highlighter is still warming up ([`highlight::warming`]): then
     /// the blocks wait, as marks, until the body's HTML is first asked for
     /// ([`RenderedBody::html`]), so that a build can write the outputs that need no body
-    /// in the meantime.
+    /// in the meantime, and are offered to the warm-up ([`highlight::offer`]).
     Later,
 }
 
@@ -1087,4 +1087,35 @@ pub struct DashboardRow<'a> {
     net_import_reliance: Option<f64>,
     export_controls: Vec<CountryRef<'a>>,
     critical: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_with_code_left_for_later_gets_it_on_first_use_and_settles_to_one_html() {
+        let mut body = RenderedBody {
+            html: PackedHtml::pack(&format!("<p>a</p>\n{}\n<p>b</p>\n", code::mark(0))),
+            later: Some(Box::new(LaterCode {
+                blocks: vec![CodeBlock {
+                    code: "x < y\n".into(),
+                    lang: String::new(),
+                }],
+                html: OnceLock::new(),
+            })),
+            ..RenderedBody::default()
+        };
+        assert!(!body.is_ready());
+        // Not made yet: nothing to settle.
+        body.settle();
+        assert!(body.later.is_some());
+        let filled = "<p>a</p>\n<pre class=\"code\"><code>x &lt; y\n</code></pre>\n<p>b</p>\n";
+        assert_eq!(body.html().unpack(), filled);
+        assert!(body.is_ready());
+        body.settle();
+        assert!(body.later.is_none());
+        assert_eq!(body.html().unpack(), filled);
+        assert_eq!(body.html.unpack(), filled);
+    }
 }
