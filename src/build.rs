@@ -311,14 +311,9 @@ pub fn prepare(
             .collect()
     };
     // Highlighting is done, unless some bodies left their code for later (`write_site`
-    // highlights it, then empties the memo): `serve` keeps the compiled syntaxes for the
-    // next edit.
+    // highlights it, then does this).
     if bodies.iter().flatten().all(RenderedBody::is_ready) {
-        if keep_sources {
-            crate::render::highlight::clear_memo();
-        } else {
-            crate::render::highlight::release();
-        }
+        highlighting_done(keep_sources);
     }
     lap("  bodies", &mut clock);
     let mut rendered = Vec::with_capacity(bodies.len());
@@ -348,6 +343,16 @@ pub fn prepare(
         bodies: rendered,
         country_backlinks,
     })
+}
+
+/// Lets go of what highlighting holds once every body has its code: the memo of tokenized
+/// lines, and unless `keep_compiled` (`serve`, for its next edit) the compiled syntaxes.
+fn highlighting_done(keep_compiled: bool) {
+    if keep_compiled {
+        highlight::clear_memo();
+    } else {
+        highlight::release();
+    }
 }
 
 /// Records what the rendered bodies link to: the backlinks of every page, the countries met
@@ -691,17 +696,13 @@ pub fn write_site(
     // the bodies left for later (`Highlight::Later`) is highlighted: on a small site the
     // highlighter is still compiling its first language's expressions when the bodies
     // are rendered, and these outputs keep the other core busy while it does. Then the
-    // highlighter lets go of what `prepare` would have freed (`serve` keeps the compiled
-    // syntaxes for its next edit).
+    // highlighter lets go of what `prepare` would have freed (`serve`, the caller that
+    // renders only some outputs, keeps the compiled syntaxes for its next edit).
     rayon::join(
         || {
             let mut clock = Instant::now();
             if crate::render::pages::highlight_later_code(bodies) {
-                if only.is_none() {
-                    highlight::release();
-                } else {
-                    highlight::clear_memo();
-                }
+                highlighting_done(only.is_some());
                 lap("  code left for later", &mut clock);
             }
         },
