@@ -46,6 +46,13 @@ pub struct BuildOptions {
     /// What becomes of the previous output once the new one is in place: by default it is
     /// removed before `build` returns; the `orebrief` binary hands it to a detached process.
     pub previous_output: write::PreviousOutput,
+    /// Whether the process exits as soon as the build returns (the `orebrief` binary's
+    /// `build` and `check`). The resolved site, the templates and the rendered bodies are
+    /// then left for the exit to reclaim, not freed one allocation at a time: about 60 ms
+    /// of a 12,000-page build, done on one core after the output is in place. Leave it
+    /// false in a process that goes on (`serve`, tests, a library caller): that memory
+    /// would stay taken.
+    pub exits_after: bool,
 }
 
 /// What a successful build or check did.
@@ -122,13 +129,7 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
     if timings_on() {
         eprintln!("timing:   {}", loaded.reading);
     }
-    let Some(Prepared {
-        site,
-        templates,
-        urls,
-        bodies: rendered,
-        country_backlinks,
-    }) = prepare(
+    let Some(prepared) = prepare(
         config,
         loaded,
         templates,
@@ -136,10 +137,16 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
         today,
         false,
         &mut problems,
-    )
-    else {
+    ) else {
         return Err(fail(problems));
     };
+    let Prepared {
+        site,
+        templates,
+        urls,
+        bodies: rendered,
+        country_backlinks,
+    } = &prepared;
 
     lap("resolve + bodies", &mut clock);
     let sink = if write {
@@ -148,17 +155,21 @@ fn run(options: &BuildOptions, write: bool) -> Result<BuildReport, Error> {
         Sink::Discard
     };
     let result = write_site(
-        &site,
-        &urls,
-        &templates,
-        &rendered,
-        &country_backlinks,
+        site,
+        urls,
+        templates,
+        rendered,
+        country_backlinks,
         &sink,
         options,
         today,
         None,
     );
     lap("write", &mut clock);
+    if options.exits_after {
+        // Freed by the exit at once, rather than one allocation at a time.
+        std::mem::forget(prepared);
+    }
     match result {
         Ok(pages) => {
             problems.retain(|d| !d.is_error());

@@ -188,6 +188,7 @@ fn main() -> ExitCode {
         } => {
             let mut opts = options(cli.root, &site);
             opts.output_dir = output_dir;
+            opts.exits_after = true;
             // Removing the replaced output is left to a process of its own (seconds on ext4
             // for a large portal): the build returns as soon as the new output is in place.
             if let (false, Ok(exe)) = (wait_for_removal, std::env::current_exe()) {
@@ -215,7 +216,10 @@ fn main() -> ExitCode {
                 Err(e) => report_error(&e),
             }
         }
-        Command::Check { site } => match orebrief::check(&options(cli.root, &site)) {
+        Command::Check { site } => match orebrief::check(&BuildOptions {
+            exits_after: true,
+            ..options(cli.root, &site)
+        }) {
             Ok(report) => {
                 for w in &report.warnings {
                     eprintln!("{w}");
