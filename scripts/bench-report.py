@@ -150,7 +150,7 @@ def main():
     for n, med, fastest, rounds in ratios:
         if is_12k(n):
             notes.append(f"{corpus_cell(n)} against Hugo: {med:.1f} times faster, median over median, "
-                         f"{min(rounds):.1f} in the slowest round (target >= 6: "
+                         f"{min(rounds):.1f} in the lowest round (target >= 6: "
                          f"{'met' if med >= 6 else 'not met'} by the median, "
                          f"{'met' if min(rounds) >= 6 else 'not met'} in every round)")
     for t in tiny:
