@@ -291,12 +291,15 @@ pub struct Source {
 }
 
 /// Every field of every kind's front matter. Which of them a file may use depends on its kind.
+///
+/// Serialized only as the `data` of a page's exports (`write::data`): without `kind` and
+/// `draft`, and without `internal` in a public build, whose resolve drops it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     // Common to every kind.
-    /// Overrides the kind that the folder gives.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Overrides the kind that the folder gives (not exported: the export gives the kind).
+    #[serde(skip_serializing)]
     pub kind: Option<String>,
     /// The page's title.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -316,8 +319,8 @@ pub struct FrontMatter {
     /// When the page was last updated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<PartialDate>,
-    /// Left out unless the build asks for drafts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Left out unless the build asks for drafts (not exported).
+    #[serde(skip_serializing)]
     pub draft: Option<bool>,
     /// `internal`: only in internal builds.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -610,6 +610,39 @@ fn export_urls_start_with_a_slash_without_base_url() {
     assert_eq!(site.json("data/portal.json")["base_url"], "/");
 }
 
+#[test]
+fn exports_leave_the_kind_and_draft_fields_out() {
+    let site = TestSite::new(&[(
+        "content/minerals/tin.md",
+        &page(
+            &[
+                "title: Tin",
+                "kind: mineral",
+                "draft: true",
+                "production:",
+                "  - { year: 2024, stage: mine, unit: t, by_country: { CN: 1 }, source: usgs }",
+            ],
+            &[],
+        ),
+    )]);
+    site.build_with(BuildOptions {
+        drafts: true,
+        ..site.options()
+    });
+    let tin = site.json("minerals/tin/data.json");
+    assert_eq!(tin["kind"], "mineral");
+    assert_eq!(tin["data"]["title"], "Tin");
+    for field in ["kind", "draft"] {
+        assert!(tin["data"].get(field).is_none(), "{field}: {}", tin["data"]);
+    }
+    let portal = site.json("data/portal.json");
+    let data = &portal["minerals"][0]["data"];
+    assert_eq!(data["title"], "Tin");
+    for field in ["kind", "draft"] {
+        assert!(data.get(field).is_none(), "{field}: {data}");
+    }
+}
+
 fn visibility_site() -> TestSite {
     TestSite::new(&[
         (

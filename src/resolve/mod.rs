@@ -504,6 +504,12 @@ fn relate(site: &mut Site, out: &mut Vec<Diagnostic>) {
             leave_out_references(&mut page.meta, &site.hidden);
         }
     }
+    if site.profile == Profile::Public {
+        // What only internal builds show is not kept, so no output can show it.
+        for page in &mut site.pages {
+            page.meta.internal = None;
+        }
+    }
     for list in &mut graph.agreements {
         list.sort_by(|a, b| {
             let date = |r: &AgreementRef| {

@@ -4,8 +4,7 @@
 
 use serde::Serialize;
 
-use crate::config::Profile;
-use crate::model::{Kind, Page, PartialDate};
+use crate::model::{Kind, PartialDate};
 use crate::render::context::{Views, csv_path};
 use crate::resolve::{Country, Site};
 
@@ -85,8 +84,9 @@ pub struct PageExport<'a> {
     title: &'a str,
     url: String,
     summary: Option<&'a str>,
-    /// The front matter as written (less `internal:` in public builds).
-    data: crate::model::FrontMatter,
+    /// The front matter as written, less `kind:` and `draft:` (and `internal:`, which a
+    /// public build drops when it resolves).
+    data: &'a crate::model::FrontMatter,
     production: Vec<TableExport<'a>>,
     producers: Vec<ProducerExport<'a>>,
     agreements: Vec<AgreementExport<'a>>,
@@ -244,17 +244,6 @@ fn link<'a>(site: &'a Site, views: &Views<'_>, i: usize) -> LinkExport<'a> {
     }
 }
 
-/// The front matter of `page` as JSON, without what a public build must not show.
-fn front_matter(page: &Page, profile: Profile) -> crate::model::FrontMatter {
-    let mut data = page.meta.clone();
-    data.kind = None;
-    data.draft = None;
-    if profile == Profile::Public {
-        data.internal = None;
-    }
-    data
-}
-
 /// The export of mineral or company page `i`.
 pub fn page_export<'a>(site: &'a Site, views: &Views<'a>, i: usize) -> PageExport<'a> {
     let page = &site.pages[i];
@@ -339,7 +328,7 @@ pub fn page_export<'a>(site: &'a Site, views: &Views<'a>, i: usize) -> PageExpor
         title: page.title(),
         url: views.urls.permalink(&page.path),
         summary: page.meta.summary.as_deref(),
-        data: front_matter(page, site.profile),
+        data: &page.meta,
         production,
         producers,
         agreements,
