@@ -325,7 +325,7 @@ pub struct FrontMatter {
     /// `internal`: only in internal builds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<Visibility>,
-    /// Free-form data shown only in internal builds.
+    /// Free-form data shown only in internal builds (a public build's resolve drops it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub internal: Option<serde_yaml::Value>,
     /// Free-form data for templates.

@@ -100,7 +100,8 @@ pub struct Site {
     pub config: SiteConfig,
     /// The profile of this build.
     pub profile: Profile,
-    /// The pages in this build (drafts and, in public builds, internal pages left out).
+    /// The pages in this build (drafts and, in public builds, internal pages left out, and
+    /// every page's `internal:` front matter dropped).
     pub pages: Vec<Page>,
     /// Ids left out of this build, and why: links to them are errors.
     pub excluded: HashMap<String, (Excluded, PathBuf)>,
@@ -404,7 +405,9 @@ fn leave_out_references(meta: &mut crate::model::FrontMatter, hidden: &Hidden) {
     }
 }
 
-/// Builds the two-way relations: producers, agreements, briefs.
+/// Builds the two-way relations: producers, agreements, briefs. Also removes what the
+/// build leaves out from the pages' front matter: references to left-out pages and, in a
+/// public build, the `internal:` data.
 fn relate(site: &mut Site, out: &mut Vec<Diagnostic>) {
     let n = site.pages.len();
     let mut graph = Graph {
