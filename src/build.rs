@@ -645,13 +645,18 @@ pub fn write_site(
     } else {
         Vec::new()
     };
-    // Whether page `i` is written (not a home, section or country note, which show on
-    // pages of their own, and among `only`'s pages).
-    let content_page = |i: usize| {
-        !matches!(
-            site.pages[i].kind,
-            Kind::Home | Kind::Section | Kind::Country
-        ) && only.is_none_or(|o| o.pages.contains(&i))
+    // The pages written (not a home, section or country note, which show on pages of
+    // their own, and among `only`'s pages), as a parallel loop of small jobs.
+    let content_pages = || {
+        (0..site.pages.len())
+            .into_par_iter()
+            .with_max_len(PAGES_PER_JOB)
+            .filter(move |&i| {
+                !matches!(
+                    site.pages[i].kind,
+                    Kind::Home | Kind::Section | Kind::Country
+                ) && only.is_none_or(|o| o.pages.contains(&i))
+            })
     };
     // A content page's data exports: `data.json` for a mineral or company, a CSV per
     // production table of a mineral.
@@ -731,11 +736,7 @@ pub fn write_site(
             rayon::join(
                 || {
                     let mut clock = Instant::now();
-                    (0..site.pages.len())
-                        .into_par_iter()
-                        .with_max_len(PAGES_PER_JOB)
-                        .filter(|&i| content_page(i))
-                        .for_each(export_page);
+                    content_pages().for_each(export_page);
                     lap("  data exports", &mut clock);
                     countries.par_iter().with_max_len(1).for_each(country_page);
                     lap("  country pages", &mut clock);
@@ -771,14 +772,10 @@ pub fn write_site(
     let ((), extra_pages) = rayon::join(
         || {
             let mut clock = Instant::now();
-            (0..site.pages.len())
-                .into_par_iter()
-                .with_max_len(PAGES_PER_JOB)
-                .filter(|&i| content_page(i))
-                .for_each(|i| {
-                    let path = write::index_file(&site.pages[i].path);
-                    page_html(renderer.page(i, &bodies[i]), &path);
-                });
+            content_pages().for_each(|i| {
+                let path = write::index_file(&site.pages[i].path);
+                page_html(renderer.page(i, &bodies[i]), &path);
+            });
             noted_countries
                 .par_iter()
                 .with_max_len(1)
